@@ -1,0 +1,47 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is
+# installed here, into .venv, from the package registries.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app supervision
+STAMP := $(VENV)/.installed
+MO := supervision/translations/en/LC_MESSAGES/messages.mo
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup lint translations extract-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(MO): supervision/translations/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -d supervision/translations
+
+setup: $(STAMP) $(MO)
+
+run: setup
+	$(FLASK) init
+	$(FLASK) demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check supervision tests
+	$(BIN)/ruff format --check supervision tests
+
+# Refresh the message catalogue after changing user-visible text, then translate the new
+# entries in supervision/translations/en/LC_MESSAGES/messages.po.
+extract-messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o supervision/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i supervision/translations/messages.pot -d supervision/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache

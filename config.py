@@ -1,0 +1,64 @@
+"""Committed configuration defaults: no secrets here.
+
+Order of precedence (later wins): this file, ``instance/config.py``, then ``SUPERVISION_*``
+environment variables (``SUPERVISION_DATABASE_URL``, ``SUPERVISION_SECRET_KEY``,
+``SUPERVISION_SMTP_HOST`` ...). See README.md, "Configuration".
+"""
+
+
+class Config:
+    #: Database URL; None means the SQLite file ``instance/supervision.sqlite``.
+    DATABASE_URL: str | None = None
+    #: None means "generate once into instance/secret_key".
+    SECRET_KEY: str | None = None
+
+    TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh": "简体中文", "en": "English"}
+
+    #: Serve Bootstrap from the installed Bootstrap-Flask package, never from a CDN.
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BTN_SIZE = "sm"
+
+    #: Set SUPERVISION_HTTPS=1 behind TLS: session cookies are then sent only over HTTPS.
+    HTTPS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+    PASSWORD_MIN_LENGTH = 10
+    #: werkzeug KDF; scrypt is its modern default.
+    PASSWORD_HASH_METHOD = "scrypt"
+    #: Failed logins allowed per account in the window; then the account waits.
+    LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    #: Failed logins allowed per client address (stops one machine spraying many accounts;
+    #: offices share one address, so only failures count).
+    LOGIN_ADDRESS_LIMIT = "100 per 15 minutes"
+    #: Flask-Limiter storage. "memory://" suits one process; with several gunicorn workers
+    #: point it at a shared store (e.g. "redis://127.0.0.1:6379") so the limit holds across them.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+
+    PAGE_SIZE = 25
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 25
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
+    SMTP_SENDER = "节能监察系统 <noreply@localhost>"
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick

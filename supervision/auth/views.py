@@ -1,0 +1,149 @@
+"""Login (throttled per account), logout, language switch, profile and own password."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from limits import parse as parse_limit
+
+from ..accounts import rules as account_rules
+from ..accounts import service as accounts
+from ..core.access import public, requires
+from ..core.errors import DomainError
+from ..core.forms import attach_error
+from ..core.models import User
+from ..core.types import utcnow
+from ..extensions import db, limiter, login_manager
+from . import bp
+from .forms import LanguageForm, LoginForm, PasswordChangeForm
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = None
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Sessions carry "id:token"; a changed token (password reset, disabling) ends them."""
+    user_id, _sep, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token or not user.active:
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect a login to another host."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("home.index")
+
+
+def _referrer_path() -> str | None:
+    if not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    if parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _account_key() -> str:
+    return "login:" + account_rules.normalise_username(request.form.get("username", ""))
+
+
+def _login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], methods=["POST"], deduct_when=_login_failed
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data, form.password.data, now=utcnow())
+        if user is None:
+            g.login_failed = True
+            form.form_errors.append(_("用户名或密码不正确，或账号已停用。"))
+        else:
+            db.session.commit()
+            session.clear()  # a fresh session on login: no fixation
+            login_user(user)
+            session.permanent = True
+            return redirect(_safe_next(form.next.data))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.errorhandler(429)
+def throttled(error):
+    """Too many failed logins: say so on the login page itself."""
+    form = LoginForm()
+    window = parse_limit(current_app.config["LOGIN_FAILURE_LIMIT"]).get_expiry() // 60
+    form.form_errors.append(
+        _(
+            "登录失败次数过多，该账号已暂时锁定，请 %(n)s 分钟后再试。如忘记密码，请联系系统管理员。",
+            n=window,
+        )
+    )
+    return render_template("auth/login.html", form=form), 429
+
+
+@bp.post("/logout")
+@requires()
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("您已安全退出。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+@public
+def language():
+    """Switch the interface language (kept on the account, or in the session before login)."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+        session["locale"] = form.locale.data
+    return redirect(_safe_next(form.next.data or _referrer_path()))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@requires()
+def profile():
+    """One's own account and password change."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_own_password(
+                current_user, form.current_password.data, form.password.data, now=utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user)  # the token changed: keep this session, end the others
+            flash(_("密码已修改，其他已登录的会话已退出。"), "success")
+            return redirect(url_for(".profile"))
+    return render_template("auth/profile.html", form=form)

@@ -1,0 +1,180 @@
+"""Command-line interface: ``flask --app supervision <command>``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from .core import audit
+from .core.errors import DomainError
+from .core.models import Organisation, OrgKind, Role, User
+from .core.types import utcnow
+from .extensions import db
+
+users_cli = AppGroup("users", help="Create, list and disable user accounts.")
+calendar_cli = AppGroup("calendar", help="Maintain the working-day calendar.")
+
+CLI_ACTOR = audit.Actor(None, "command line", source="cli")
+
+
+def _fail(message: str) -> None:
+    click.echo(click.style(message, fg="red"), err=True)
+    sys.exit(1)
+
+
+def _org_by_code(code: str) -> Organisation:
+    if code.lower() == "ministry":
+        stmt = select(Organisation).where(Organisation.kind == OrgKind.MINISTRY)
+    else:
+        stmt = select(Organisation).where(Organisation.division_code == code).order_by(
+            Organisation.kind
+        )
+    org = db.session.scalars(stmt).first()
+    if org is None:
+        _fail(f"No organisation with code {code!r} (use a GB/T 2260 code or 'ministry').")
+    return org
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the database and load the reference data (idempotent)."""
+    from flask_migrate import upgrade
+
+    from .organisations.service import seed_national_units
+
+    url = db.engine.url.render_as_string(hide_password=True)
+    try:
+        with db.engine.connect():
+            pass
+    except OperationalError as exc:
+        _fail(f"Cannot reach the database {url}: {exc.orig}")
+    upgrade()
+    with audit.acting_as(CLI_ACTOR):
+        created = seed_national_units()
+        db.session.commit()
+    click.echo(f"Database ready ({url}); {created} organisations added.")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demonstration data set for the 2020 plan (idempotent; demo databases only)."""
+    from .demo.service import NotADemoDatabase, demo_accounts, load_demo
+
+    with audit.acting_as(CLI_ACTOR):
+        try:
+            accounts = load_demo(now=utcnow())
+        except NotADemoDatabase as exc:
+            db.session.rollback()
+            _fail(str(exc))
+        db.session.commit()
+    click.echo(f"Demo data ready ({len(accounts)} accounts added). Demo accounts (also in README.md):")
+    for username, password, role, org in demo_accounts():
+        click.echo(f"  {username:<14} {password:<16} {role:<20} {org}")
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "full_name", required=True, help="Full name shown in the app.")
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role])
+)
+@click.option("--org", "org_code", required=True, help="GB/T 2260 code, or 'ministry'.")
+@click.option("--email")
+@click.option("--certificate", help="Law-enforcement certificate number (inspectors).")
+@click.option("--certificate-expires", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.password_option(help="Prompted for when not given.")
+def create_user_command(
+    username, full_name, roles, org_code, email, certificate, certificate_expires, password
+) -> None:
+    """Create an account."""
+    from .accounts.service import create_user
+
+    org = _org_by_code(org_code)
+    with audit.acting_as(CLI_ACTOR):
+        try:
+            user = create_user(
+                actor=None,
+                username=username,
+                full_name=full_name,
+                organisation=org,
+                roles={Role(r) for r in roles},
+                password=password,
+                email=email,
+                certificate_number=certificate,
+                certificate_expires_on=certificate_expires.date() if certificate_expires else None,
+                now=utcnow(),
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            _fail(str(exc))
+        db.session.commit()
+    click.echo(f"Created {user.username} ({', '.join(sorted(roles))}) in {org.name}.")
+
+
+@users_cli.command("list")
+@click.option("--org", "org_code", help="Only this organisation (GB/T 2260 code).")
+def list_users_command(org_code) -> None:
+    """List accounts."""
+    stmt = select(User).join(User.organisation).order_by(Organisation.division_code, User.username)
+    if org_code:
+        stmt = stmt.where(User.organisation_id == _org_by_code(org_code).id)
+    for user in db.session.scalars(stmt):
+        state = "active" if user.active else "disabled"
+        roles = ",".join(sorted(r.value for r in user.roles))
+        click.echo(f"{user.username:<16} {state:<8} {roles:<40} {user.organisation.name}")
+
+
+@users_cli.command("disable")
+@click.argument("username")
+def disable_user_command(username) -> None:
+    """Disable an account (ends its sessions)."""
+    from .accounts.service import by_username, set_active
+
+    user = by_username(username)
+    if user is None:
+        _fail(f"No account {username!r}.")
+    with audit.acting_as(CLI_ACTOR):
+        set_active(user, False, actor=None)
+        db.session.commit()
+    click.echo(f"Disabled {user.username}.")
+
+
+@calendar_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", required=True, help="The State Council notice, e.g. 国办发明电〔2026〕X号.")
+def import_calendar_command(csv_file: Path, source: str) -> None:
+    """Import holidays and adjusted workdays from a date,kind,name CSV (all or nothing)."""
+    from .calendar.service import import_days
+    from .core.workdays import parse_calendar_rows
+
+    try:
+        with csv_file.open(encoding="utf-8-sig", newline="") as fh:
+            rows, errors = parse_calendar_rows(csv.DictReader(fh))
+    except UnicodeDecodeError:
+        _fail("The file is not UTF-8 text.")
+    if errors:
+        for error in errors:
+            click.echo(f"line {error.line}, {error.column}: {error.message}", err=True)
+        _fail(f"{len(errors)} error(s); nothing imported.")
+    if not rows:
+        _fail("The file has no data rows; nothing imported.")
+    with audit.acting_as(CLI_ACTOR):
+        imported = import_days(rows, source=source, file_name=csv_file.name)
+        db.session.commit()
+    for year, count in sorted(imported.items()):
+        click.echo(f"{year}: {count} days imported.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_command, demo_command):
+        app.cli.add_command(command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(calendar_cli)
+

@@ -1,0 +1,1 @@
+"""Shared foundations: organisations, accounts and roles, access control, audit, working days."""

@@ -1,0 +1,204 @@
+"""Access control in one place: what each role may do, and which rows each user may see.
+
+Every view declares its access with ``@public`` or ``@requires(...)``; one ``before_request``
+hook enforces it, and an endpoint that declares nothing is refused (fail closed). Every query
+for domain rows goes through ``scoped`` / ``get_or_404``, so a record outside the user's
+organisation subtree is simply not found (404), never shown.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, request
+from flask_login import current_user
+from sqlalchemy import Select, or_, select
+
+from ..extensions import db
+from .models import AuditEntry, Organisation, OrgKind, Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Permission(enum.StrEnum):
+    #: See the organisation tree within one's scope.
+    VIEW_ORGANISATIONS = "view_organisations"
+    #: Create and edit agencies below one's organisation.
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    #: Create, edit and disable user accounts within one's scope.
+    MANAGE_ACCOUNTS = "manage_accounts"
+    #: Read the audit log within one's scope.
+    VIEW_AUDIT = "view_audit"
+    #: Maintain national reference data (plans, quota standards, the holiday calendar).
+    MANAGE_REFERENCE_DATA = "manage_reference_data"
+    #: Read and work on domain data (enterprises, tasks, cases) within one's scope.
+    VIEW_DOMAIN = "view_domain"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.MINISTRY_OFFICER: frozenset(
+        {
+            Permission.VIEW_ORGANISATIONS,
+            Permission.MANAGE_ORGANISATIONS,
+            Permission.VIEW_AUDIT,
+            Permission.MANAGE_REFERENCE_DATA,
+            Permission.VIEW_DOMAIN,
+        }
+    ),
+    Role.PROVINCIAL_OFFICER: frozenset(
+        {
+            Permission.VIEW_ORGANISATIONS,
+            Permission.MANAGE_ORGANISATIONS,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_DOMAIN,
+        }
+    ),
+    Role.INSPECTOR: frozenset({Permission.VIEW_DOMAIN}),
+    # Accounts only: a system administrator never sees domain data.
+    Role.SYSADMIN: frozenset({Permission.VIEW_ORGANISATIONS, Permission.MANAGE_ACCOUNTS}),
+}
+
+#: Organisation kinds where a role may be held.
+ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
+    Role.MINISTRY_OFFICER: frozenset({OrgKind.MINISTRY}),
+    Role.PROVINCIAL_OFFICER: frozenset(
+        {OrgKind.PROVINCE, OrgKind.PLAN_CITY, OrgKind.CITY, OrgKind.COUNTY}
+    ),
+    Role.INSPECTOR: frozenset({OrgKind.PROVINCE, OrgKind.PLAN_CITY, OrgKind.CITY, OrgKind.COUNTY}),
+    Role.SYSADMIN: frozenset(OrgKind),
+}
+
+
+def permissions_of(user) -> frozenset[Permission]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    perms: set[Permission] = set()
+    for role in user.roles:
+        perms |= ROLE_PERMISSIONS[role]
+    return frozenset(perms)
+
+
+def can(user, *perms: Permission) -> bool:
+    return set(perms) <= permissions_of(user)
+
+
+# -- declaring access on views ------------------------------------------------------------
+
+PUBLIC = "public"
+LOGIN = "login"
+
+
+def public(view: F) -> F:
+    """Anyone, logged in or not, may call this view."""
+    view.__access__ = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def requires(*perms: Permission) -> Callable[[F], F]:
+    """A logged-in user holding every one of ``perms`` (none: any logged-in user)."""
+
+    def mark(view: F) -> F:
+        view.__access__ = tuple(perms) or LOGIN  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+#: Endpoints of extensions (static files) that are public by nature.
+PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+
+def access_of(endpoint: str | None):
+    if endpoint is None:
+        return None
+    if endpoint in PUBLIC_ENDPOINTS:
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "__access__", None)
+
+
+def enforce_access():
+    """``before_request``: the single gate every request passes."""
+    if request.endpoint is None:  # 404 / 405 from routing: let Flask answer
+        return None
+    access = access_of(request.endpoint)
+    if access == PUBLIC:
+        return None
+    if access is None:
+        current_app.logger.error("endpoint %s declares no access rule", request.endpoint)
+        abort(403)
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if access != LOGIN and not can(current_user, *access):
+        abort(403)
+    return None
+
+
+# -- row scope ------------------------------------------------------------------------------
+
+
+def subtree_clause(org: Organisation, id_column):
+    """SQL: ``id_column`` is ``org`` or one of its descendants."""
+    subtree = select(Organisation.id).where(
+        or_(Organisation.id == org.id, Organisation.path.startswith(org.subtree_prefix))
+    )
+    return id_column.in_(subtree)
+
+
+def sees_everything(user) -> bool:
+    return user.organisation.kind == OrgKind.MINISTRY
+
+
+def _org_scope(user, id_column):
+    if sees_everything(user):
+        return None
+    return subtree_clause(user.organisation, id_column)
+
+
+def scope_clause(model, user):
+    """The WHERE clause limiting ``model`` to what ``user`` may see; None means no limit."""
+    rule = SCOPE_RULES.get(model)
+    if rule is None:
+        rule = getattr(model, "__scope__", None)
+    if rule is None:
+        raise LookupError(f"{model.__name__} has no scope rule: add one before querying it")
+    return rule(user)
+
+
+SCOPE_RULES: dict[type, Callable[[Any], Any]] = {
+    Organisation: lambda user: _org_scope(user, Organisation.id),
+    User: lambda user: _org_scope(user, User.organisation_id),
+    # Entries of ministry-level records (scope NULL) are the ministry's alone.
+    AuditEntry: lambda user: (
+        None if sees_everything(user) else _org_scope(user, AuditEntry.scope_org_id)
+    ),
+}
+
+
+def scoped(stmt_or_model, user=None) -> Select:
+    """``select(model)`` (or the given select) limited to the rows ``user`` may see."""
+    user = user or current_user
+    if isinstance(stmt_or_model, Select):
+        stmt = stmt_or_model
+        model = stmt.column_descriptions[0]["entity"]
+    else:
+        model = stmt_or_model
+        stmt = select(model)
+    clause = scope_clause(model, user)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def get_or_404(model, ident, user=None):
+    """The row with primary key ``ident`` if ``user`` may see it; 404 otherwise."""
+    mapper_pk = model.__mapper__.primary_key[0]
+    row = db.session.scalar(scoped(model, user).where(mapper_pk == ident))
+    if row is None:
+        abort(404)
+    return row
+
+
+def init_app(app) -> None:
+    app.before_request(enforce_access)
+    app.jinja_env.globals.update(can=can, Permission=Permission, Role=Role)
