@@ -3,11 +3,14 @@ SUPERVISION_TEST_DATABASE_URL; the schema is built by the migrations, as in prod
 
 from __future__ import annotations
 
+import contextvars
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 import config
@@ -27,12 +30,31 @@ def _test_config(database_url: str) -> dict:
     return settings
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run like another process's.
+
+    Tests keep an app context open for their own queries; Flask would reuse it (and its
+    ``g`` and database session) for every request, so logins would leak between clients.
+    Each request runs in an empty context instead, after the test's own transaction ends,
+    and the test's session re-reads what the request changed.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     os.environ["SUPERVISION_INSTANCE_PATH"] = str(instance)
     url = os.environ.get("SUPERVISION_TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite'}"
     app = create_app(_test_config(url))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _rebuild_schema()
     yield app

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..core import access
 from ..core.access import Permission, requires
+from ..core.forms import as_choices
 from ..core.models import Organisation
 from ..extensions import db
 from ..organisations.service import indented_choices
@@ -18,8 +19,8 @@ def index():
     """Search the log by user, organisation, record type, record and date (within scope)."""
     form = AuditSearchForm(request.args)
     orgs = list(db.session.scalars(access.scoped(Organisation)))
-    form.organisation_id.choices = [(0, "—")] + indented_choices(orgs)
-    form.entity.choices = [("", "—")] + [(k, str(v)) for k, v in service.ENTITY_LABELS.items()]
+    form.organisation_id.choices = as_choices([(0, "—"), *indented_choices(orgs)])
+    form.entity.choices = as_choices([("", "—"), *service.ENTITY_LABELS.items()])
     filters = {}
     if form.validate():
         filters = {

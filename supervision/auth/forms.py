@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..core.forms import strip
+from ..core.forms import as_choices, strip
 
 
 class LoginForm(FlaskForm):
@@ -20,7 +20,7 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("语言"), choices=[("zh", "简体中文"), ("en", "English")])
+    locale = SelectField(_l("语言"), choices=as_choices([("zh", "简体中文"), ("en", "English")]))
     next = HiddenField()
     submit = SubmitField(_l("切换"))
 

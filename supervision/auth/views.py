@@ -109,6 +109,10 @@ def throttled(error):
 @bp.post("/logout")
 @requires()
 def logout():
+    """End this session, and with a new session token every copy of it (a stolen or
+    copied cookie stops working too)."""
+    accounts.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("您已安全退出。"), "info")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event, inspect, insert
-from sqlalchemy.orm import LoaderCallableStatus, Session
+from sqlalchemy.orm import LoaderCallableStatus, Mapper, Session
 
 from .models import AuditEntry, Audited
 from .types import utcnow
@@ -109,7 +109,9 @@ def _changes_for(obj: Audited, action: str) -> dict[str, list[Any]]:
 
 def _entry(obj: Audited, action: str, changes: dict, actor: Actor, at: datetime) -> dict:
     state = inspect(obj)
-    identity = state.identity or ()
+    # The identity key of a new row is only set after the flush; its primary-key
+    # attributes already hold the values the INSERT produced.
+    identity = state.mapper.primary_key_from_instance(obj)
     return {
         "at": at,
         "actor_id": actor.user_id,
@@ -182,6 +184,23 @@ def record(
             }
         ],
     )
+
+
+def _keep_old_value(target, value, oldvalue, initiator):
+    return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _load_old_values_of_audited_columns(mapper: Mapper, class_) -> None:
+    """Make every column of an audited model load its old value before it is replaced.
+
+    Without this, setting an attribute that was expired (e.g. after a commit) loses the
+    "before" value; with it, the history the audit row is built from is always complete.
+    """
+    if not issubclass(class_, Audited):
+        return
+    for attr in mapper.column_attrs:
+        event.listen(getattr(class_, attr.key), "set", _keep_old_value, active_history=True, retval=True)
 
 
 def init_app(app) -> None:

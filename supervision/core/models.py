@@ -191,7 +191,10 @@ class User(UserMixin, Audited, db.Model):
 
 
 class AuditEntry(db.Model):
-    """One change to one record: who, when, from where, what, and each field before/after."""
+    """One change to one record: who, when, from where, what, and each field before/after.
+
+    No foreign keys: the log outlives the records and people it names.
+    """
 
     __tablename__ = "audit_entries"
     __table_args__ = (
@@ -201,9 +204,9 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(index=True)
     actor_name: Mapped[str] = mapped_column(String(160))
-    actor_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    actor_org_id: Mapped[int | None] = mapped_column(index=True)
     ip: Mapped[str | None] = mapped_column(String(45))
     #: web, api, cli or scheduler.
     source: Mapped[str] = mapped_column(String(40))
@@ -213,11 +216,9 @@ class AuditEntry(db.Model):
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(64))
     entity_label: Mapped[str | None] = mapped_column(String(255))
-    scope_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    scope_org_id: Mapped[int | None]
     #: {field: [before, after]}; secret fields carry "***".
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 class Setting(db.Model):
