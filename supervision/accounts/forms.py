@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from ..core.forms import MultiCheckboxField, strip
+from ..core.forms import MultiCheckboxField, as_choices, strip
 from ..core.models import Role
 
 
@@ -36,7 +36,7 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(r.value, r.label) for r in Role]
+        self.roles.choices = as_choices((r.value, r.label) for r in Role)
 
     def validate_roles(self, field):
         if not field.data:

@@ -163,6 +163,12 @@ def _set_roles(user: User, roles: set[Role]) -> None:
     )
 
 
+def end_sessions(user: User) -> None:
+    """Invalidate every login session of ``user`` (sessions carry the token)."""
+    user.session_token = secrets.token_hex(16)
+    db.session.flush()
+
+
 def set_active(user: User, active: bool, *, actor: User | None) -> User:
     if actor is not None and actor.id == user.id and not active:
         raise DomainError(_l("不能停用自己的账号。"))

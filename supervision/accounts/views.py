@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from ..core import access
 from ..core.access import Permission, requires
 from ..core.errors import DomainError
-from ..core.forms import attach_error
+from ..core.forms import as_choices, attach_error
 from ..core.models import Organisation, Role, User, UserRole
 from ..core.tables import paginate
 from ..core.types import utcnow
@@ -50,7 +50,7 @@ def index():
 
 def _organisation_choices():
     orgs = db.session.scalars(access.scoped(Organisation).where(Organisation.is_active.is_(True)))
-    return indented_choices(list(orgs))
+    return as_choices(indented_choices(list(orgs)))
 
 
 @bp.route("/new", methods=["GET", "POST"])

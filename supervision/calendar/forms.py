@@ -6,7 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..core.forms import strip
+from ..core.forms import as_choices, strip
 
 
 class CalendarImportForm(FlaskForm):
@@ -27,7 +27,9 @@ class CalendarImportForm(FlaskForm):
 
 class CalendarDayForm(FlaskForm):
     on = DateField(_l("日期"), [DataRequired(message=_l("请填写日期（YYYY-MM-DD）。"))])
-    kind = SelectField(_l("类型"), choices=[("holiday", _l("休息日")), ("workday", _l("工作日（调休）"))])
+    kind = SelectField(
+        _l("类型"), choices=as_choices([("holiday", _l("休息日")), ("workday", _l("工作日（调休）"))])
+    )
     name = StringField(_l("名称"), [Optional(), Length(max=60)], filters=[strip])
     submit = SubmitField(_l("保存"))
 

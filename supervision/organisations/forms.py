@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..core.forms import strip
+from ..core.forms import as_choices, strip
 from ..core.models import OrgKind
 from .rules import AGENCY_KINDS
 
@@ -31,4 +31,4 @@ class AgencyForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k, OrgKind(k).label) for k in AGENCY_KINDS]
+        self.kind.choices = as_choices((k, OrgKind(k).label) for k in AGENCY_KINDS)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..core import access
 from ..core.access import Permission, requires
 from ..core.errors import DomainError
-from ..core.forms import attach_error
+from ..core.forms import as_choices, attach_error
 from ..core.models import Organisation, OrgKind, User
 from ..extensions import db
 from . import bp, service
@@ -52,7 +52,7 @@ def _parent_choices():
         for o in db.session.scalars(access.scoped(Organisation))
         if o.kind != OrgKind.MINISTRY and o.kind != OrgKind.COUNTY
     ]
-    return service.indented_choices(orgs)
+    return as_choices(service.indented_choices(orgs))
 
 
 @bp.route("/new", methods=["GET", "POST"])
