@@ -103,6 +103,19 @@ fi
 # Socket paths are limited to ~107 bytes.
 (( ${#PGDATA_DIR} + 20 < 107 )) || die "PGDATA_DIR too long for a unix socket path: $PGDATA_DIR"
 
+# Run a command with every fd above 2 closed.  pg_ctl start forks the postmaster, which
+# would otherwise inherit them: fd 3 (our stdout, i.e. the caller's `$(...)` pipe -- the
+# caller would then wait for EOF forever), fd 9 (the flock), and whatever the caller leaked.
+run_closing_fds() {
+    (
+        for f in /proc/self/fd/*; do
+            f="${f##*/}"
+            if [[ "$f" =~ ^[0-9]+$ ]] && (( f > 2 )); then eval "exec $f>&-" 2>/dev/null || true; fi
+        done
+        "$@"
+    )
+}
+
 # Is the postmaster recorded in $PGDATA_DIR/postmaster.pid alive?  Checked via /proc rather
 # than `pg_ctl status`, because a killed server's processes can linger as zombies here (PID 1
 # does not always reap at once), and kill -0 -- which pg_ctl and the postmaster's own lock-file
@@ -191,7 +204,7 @@ if server_running; then
     else
         # Running but not on $HOST:$PGPORT (e.g. PGPORT changed): port needs a restart.
         log "server for $PGDATA_DIR runs but does not answer on $HOST:$PGPORT; restarting"
-        as_pg "$BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -m fast -w -t 60 restart >&2 \
+        run_closing_fds as_pg "$BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -m fast -w -t 60 restart >&2 \
             || { tail -n 40 "$PGDATA_DIR/server.log" >&2 || true; die "pg_ctl restart failed"; }
     fi
 else
@@ -200,7 +213,7 @@ else
     fi
     log "starting server on $HOST:$PGPORT ..."
     t=$SECONDS
-    if ! as_pg "$BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start >&2; then
+    if ! run_closing_fds as_pg "$BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start >&2; then
         log "pg_ctl start failed; tail of $PGDATA_DIR/server.log:"
         tail -n 40 "$PGDATA_DIR/server.log" >&2 || true
         exit 1
