@@ -131,7 +131,7 @@ def test_language_switch_to_english_and_back(client, world: World):
 
 def test_language_choice_before_login_is_kept_in_the_session(client, national):
     client.post("/auth/language", data={"locale": "en", "next": "/auth/login"})
-    assert "Log in" in client.get("/auth/login").get_data(as_text=True)
+    assert "Sign in" in client.get("/auth/login").get_data(as_text=True)
 
 
 def test_unknown_language_is_ignored(client, national):
