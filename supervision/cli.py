@@ -33,8 +33,10 @@ def _org_by_code(code: str) -> Organisation:
     if code.lower() == "ministry":
         stmt = select(Organisation).where(Organisation.kind == OrgKind.MINISTRY)
     else:
-        stmt = select(Organisation).where(Organisation.division_code == code).order_by(
-            Organisation.kind
+        stmt = (
+            select(Organisation)
+            .where(Organisation.division_code == code)
+            .order_by(Organisation.kind)
         )
     org = db.session.scalars(stmt).first()
     if org is None:
@@ -74,7 +76,9 @@ def demo_command() -> None:
             db.session.rollback()
             _fail(str(exc))
         db.session.commit()
-    click.echo(f"Demo data ready ({len(accounts)} accounts added). Demo accounts (also in README.md):")
+    click.echo(
+        f"Demo data ready ({len(accounts)} accounts added). Demo accounts (also in README.md):"
+    )
     for username, password, role, org in demo_accounts():
         click.echo(f"  {username:<14} {password:<16} {role:<20} {org}")
 
@@ -148,7 +152,9 @@ def disable_user_command(username) -> None:
 
 @calendar_cli.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--source", required=True, help="The State Council notice, e.g. 国办发明电〔2026〕X号.")
+@click.option(
+    "--source", required=True, help="The State Council notice, e.g. 国办发明电〔2026〕X号."
+)
 def import_calendar_command(csv_file: Path, source: str) -> None:
     """Import holidays and adjusted workdays from a date,kind,name CSV (all or nothing)."""
     from .calendar.service import import_days
@@ -159,6 +165,8 @@ def import_calendar_command(csv_file: Path, source: str) -> None:
             rows, errors = parse_calendar_rows(csv.DictReader(fh))
     except UnicodeDecodeError:
         _fail("The file is not UTF-8 text.")
+    except csv.Error as exc:  # e.g. a field longer than csv.field_size_limit()
+        _fail(f"The file is not a readable CSV table ({exc}); nothing imported.")
     if errors:
         for error in errors:
             click.echo(f"line {error.line}, {error.column}: {error.message}", err=True)
@@ -177,4 +185,3 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(calendar_cli)
-

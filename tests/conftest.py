@@ -78,7 +78,7 @@ def _rebuild_schema() -> None:
 
 
 def _empty_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
@@ -124,8 +124,14 @@ def make_user(national):
             fields.setdefault("certificate_number", f"执法证-{username}")
             fields.setdefault("certificate_expires_on", date(2028, 1, 1))
         user = create_user(
-            actor=None, username=username, full_name=fields.pop("full_name", username),
-            organisation=org, roles=roles, password=password, now=NOW, **fields,
+            actor=None,
+            username=username,
+            full_name=fields.pop("full_name", username),
+            organisation=org,
+            roles=roles,
+            password=password,
+            now=NOW,
+            **fields,
         )
         db.session.commit()
         return user
@@ -190,9 +196,13 @@ def world(make_user, make_agency) -> World:
         ministry_admin=make_user("m-admin", Role.SYSADMIN, "ministry"),
         a_province=org_by_code("320000"),
         a_agency=a_agency,
-        a_officer=make_user("a-officer", Role.PROVINCIAL_OFFICER, "320000", full_name=f"甲官员{World.MARKER}"),
+        a_officer=make_user(
+            "a-officer", Role.PROVINCIAL_OFFICER, "320000", full_name=f"甲官员{World.MARKER}"
+        ),
         a_admin=make_user("a-admin", Role.SYSADMIN, "320000", full_name=f"甲管理员{World.MARKER}"),
-        a_inspector=make_user("a-inspector", Role.INSPECTOR, a_agency, full_name=f"甲监察员{World.MARKER}"),
+        a_inspector=make_user(
+            "a-inspector", Role.INSPECTOR, a_agency, full_name=f"甲监察员{World.MARKER}"
+        ),
         b_province=org_by_code("330000"),
         b_agency=b_agency,
         b_officer=make_user("b-officer", Role.PROVINCIAL_OFFICER, "330000"),

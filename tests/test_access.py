@@ -29,9 +29,15 @@ SAMPLES = {
 }
 
 ACTORS = [
-    "ministry_officer", "ministry_admin",
-    "a_officer", "a_admin", "a_inspector",
-    "b_officer", "b_admin", "b_inspector", "b_agency_officer",
+    "ministry_officer",
+    "ministry_admin",
+    "a_officer",
+    "a_admin",
+    "a_inspector",
+    "b_officer",
+    "b_admin",
+    "b_inspector",
+    "b_agency_officer",
 ]
 
 
@@ -62,9 +68,9 @@ def test_every_route_can_be_walked(app):
 
 def _a_audit_count(world: World) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.scope_org_id.in_([world.a_province.id, world.a_agency.id])
-        )
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.scope_org_id.in_([world.a_province.id, world.a_agency.id]))
     )
 
 

@@ -6,8 +6,18 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "supervision"
-FORBIDDEN_IN_RULES = {"flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy",
-                      "sqlalchemy", "wtforms", "openpyxl", "xlsxwriter", "apscheduler"}
+FORBIDDEN_IN_RULES = {
+    "flask",
+    "flask_babel",
+    "flask_login",
+    "flask_wtf",
+    "flask_sqlalchemy",
+    "sqlalchemy",
+    "wtforms",
+    "openpyxl",
+    "xlsxwriter",
+    "apscheduler",
+}
 PURE_MODULES = sorted(PACKAGE.rglob("rules.py")) + [PACKAGE / "core" / "workdays.py"]
 
 

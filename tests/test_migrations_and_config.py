@@ -34,7 +34,9 @@ def test_environment_overrides_instance_file_overrides_defaults(tmp_path, monkey
     app = create_app()
     assert app.config["PAGE_SIZE"] == 40  # instance file over the committed default
     assert app.config["SMTP_HOST"] == "mail.env"  # environment over the instance file
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example/supervision"
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example/supervision"
+    )
     assert app.config["TIMEZONE"] == "Asia/Shanghai"
 
 

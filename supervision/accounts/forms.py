@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..core.forms import MultiCheckboxField, as_choices, strip
 from ..core.models import Role
@@ -21,16 +21,15 @@ class UserForm(FlaskForm):
     )
     roles = MultiCheckboxField(_l("角色"), choices=[])
     email = EmailField(
-        _l("电子邮箱"), [Optional(), Email(message=_l("电子邮箱格式不正确。")), Length(max=254)],
+        _l("电子邮箱"),
+        [Optional(), Email(message=_l("电子邮箱格式不正确。")), Length(max=254)],
         filters=[strip],
     )
     phone = StringField(_l("联系电话"), [Optional(), Length(max=40)], filters=[strip])
     certificate_number = StringField(
         _l("行政执法证号"), [Optional(), Length(max=40)], filters=[strip]
     )
-    certificate_expires_on = DateField(
-        _l("执法证有效期至"), [Optional()], format="%Y-%m-%d"
-    )
+    certificate_expires_on = DateField(_l("执法证有效期至"), [Optional()], format="%Y-%m-%d")
     password = PasswordField(_l("初始密码"), [Optional(), Length(max=256)])
     submit = SubmitField(_l("保存"))
 
@@ -40,7 +39,7 @@ class UserForm(FlaskForm):
 
     def validate_roles(self, field):
         if not field.data:
-            raise ValueError(_l("请至少选择一个角色。"))
+            raise ValidationError(_l("请至少选择一个角色。"))
 
 
 class PasswordResetForm(FlaskForm):

@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 
 
 def normalise_username(username: str) -> str:
@@ -12,7 +12,7 @@ def normalise_username(username: str) -> str:
 
 def is_valid_username(username: str) -> bool:
     """3–64 characters: lower-case letters, digits, dot, underscore, hyphen."""
-    return bool(_USERNAME.match(username))
+    return bool(_USERNAME.fullmatch(username))  # fullmatch: "$" would allow a final newline
 
 
 def password_problems(password: str, *, min_length: int, username: str = "") -> list[str]:

@@ -63,7 +63,11 @@ def check_roles(roles: set[Role], organisation: Organisation) -> None:
     for role in roles:
         if organisation.kind not in access.ROLE_ORG_KINDS[role]:
             raise DomainError(
-                _l("“%(role)s”角色不能授予“%(org)s”的用户。", role=role.label, org=organisation.name),
+                _l(
+                    "“%(role)s”角色不能授予“%(org)s”的用户。",
+                    role=role.label,
+                    org=organisation.name,
+                ),
                 field="roles",
             )
 
@@ -95,7 +99,8 @@ def create_user(
     username = rules.normalise_username(username)
     if not rules.is_valid_username(username):
         raise DomainError(
-            _l("用户名为 3–64 个字符，只能包含小写字母、数字、点、下划线和连字符。"), field="username"
+            _l("用户名为 3–64 个字符，只能包含小写字母、数字、点、下划线和连字符。"),
+            field="username",
         )
     if by_username(username) is not None:
         raise DomainError(_l("用户名“%(u)s”已被使用。", u=username), field="username")
@@ -133,7 +138,9 @@ def update_user(
 ) -> User:
     check_roles(roles, organisation)
     _check_assignable(actor, organisation, roles)
-    if Role.INSPECTOR in roles and not (fields.get("certificate_number") or user.certificate_number):
+    if Role.INSPECTOR in roles and not (
+        fields.get("certificate_number") or user.certificate_number
+    ):
         raise DomainError(_l("监察人员须填写行政执法证号。"), field="certificate_number")
     if actor is not None and actor.id == user.id and Role.SYSADMIN not in roles:
         raise DomainError(_l("不能撤销自己的系统管理员角色。"), field="roles")

@@ -8,9 +8,9 @@ from sqlalchemy import or_, select
 from ..core import access
 from ..core.access import Permission, requires
 from ..core.errors import DomainError
-from ..core.forms import as_choices, attach_error
+from ..core.forms import as_choices, run_service
 from ..core.models import Organisation, Role, User, UserRole
-from ..core.tables import paginate
+from ..core.tables import contains_pattern, paginate
 from ..core.types import utcnow
 from ..extensions import db
 from ..organisations.service import indented_choices
@@ -33,8 +33,10 @@ def index():
     stmt = access.scoped(User).join(User.organisation)
     q = request.args.get("q", "").strip()
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(User.username.ilike(like), User.full_name.ilike(like)))
+        like = contains_pattern(q)
+        stmt = stmt.where(
+            or_(User.username.ilike(like, escape="\\"), User.full_name.ilike(like, escape="\\"))
+        )
     role = request.args.get("role")
     if role in Role._value2member_map_:
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
@@ -43,8 +45,14 @@ def index():
         stmt = stmt.where(User.active.is_(status == "active"))
     pagination, sort = paginate(stmt, SORT_COLUMNS, "username", tiebreak=User.id)
     return render_template(
-        "accounts/index.html", pagination=pagination, sort=sort, q=q, role=role,
-        status=status, roles=list(Role), active_form=ActiveForm(),
+        "accounts/index.html",
+        pagination=pagination,
+        sort=sort,
+        q=q,
+        role=role,
+        status=status,
+        roles=list(Role),
+        active_form=ActiveForm(),
     )
 
 
@@ -59,8 +67,9 @@ def new():
     form = UserForm()
     form.organisation_id.choices = _organisation_choices()
     if form.validate_on_submit():
-        try:
-            user = service.create_user(
+        user = run_service(
+            form,
+            lambda: service.create_user(
                 actor=current_user,
                 username=form.username.data,
                 full_name=form.full_name.data,
@@ -72,12 +81,9 @@ def new():
                 certificate_number=form.certificate_number.data,
                 certificate_expires_on=form.certificate_expires_on.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if user is not None:
             flash(_("已创建账号 %(u)s。", u=user.username), "success")
             return redirect(url_for(".index"))
     return render_template("accounts/form.html", form=form, user=None)
@@ -94,8 +100,9 @@ def edit(user_id: int):
     if request.method == "GET":
         form.roles.data = [r.value for r in user.roles]
     if form.validate_on_submit():
-        try:
-            service.update_user(
+        saved = run_service(
+            form,
+            lambda: service.update_user(
                 user,
                 actor=current_user,
                 organisation=access.get_or_404(Organisation, form.organisation_id.data),
@@ -105,12 +112,9 @@ def edit(user_id: int):
                 phone=form.phone.data,
                 certificate_number=form.certificate_number.data,
                 certificate_expires_on=form.certificate_expires_on.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved is not None:
             flash(_("已保存 %(u)s 的账号信息。", u=user.username), "success")
             return redirect(url_for(".index"))
     return render_template("accounts/form.html", form=form, user=user)
@@ -131,7 +135,12 @@ def set_active(user_id: int):
             flash(str(error), "danger")
         else:
             db.session.commit()
-            flash(_("已启用 %(u)s。", u=user.username) if enable else _("已停用 %(u)s。", u=user.username), "success")
+            flash(
+                _("已启用 %(u)s。", u=user.username)
+                if enable
+                else _("已停用 %(u)s。", u=user.username),
+                "success",
+            )
     return redirect(request.referrer or url_for(".index"))
 
 
@@ -141,13 +150,7 @@ def reset_password(user_id: int):
     user = access.get_or_404(User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
-            service.set_password(user, form.password.data, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: service.set_password(user, form.password.data, now=utcnow())):
             flash(_("已重置 %(u)s 的密码，其已登录的会话均已退出。", u=user.username), "success")
             return redirect(url_for(".index"))
     return render_template("accounts/password.html", form=form, user=user)

@@ -10,6 +10,7 @@ from sqlalchemy import Select, or_, select
 
 from ..core import access
 from ..core.models import AuditEntry, Organisation, User
+from ..core.tables import contains_pattern
 from ..extensions import db
 
 #: Labels for the record types users can search by (table name → label).
@@ -28,6 +29,25 @@ ACTION_LABELS = {
     "import": _l("导入"),
     "transfer": _l("转移"),
 }
+
+
+SOURCE_LABELS = {
+    "web": _l("网页"),
+    "api": _l("接口"),
+    "cli": _l("命令行"),
+    "scheduler": _l("定时任务"),
+    "system": _l("系统"),
+}
+
+
+def field_label(entity: str, field: str) -> str:
+    """The people's name of a column (its ``info["label"]``), else the column name."""
+    table = db.metadata.tables.get(entity)
+    if table is not None and field in table.c:
+        text = table.c[field].info.get("label")
+        if text:
+            return str(text)
+    return field
 
 
 def register_entity(table: str, label) -> None:
@@ -53,11 +73,13 @@ def search(
     """Entries the reader may see, filtered; newest first. Dates are local calendar days."""
     stmt = access.scoped(AuditEntry, reader)
     if user:
-        like = f"%{user}%"
+        like = contains_pattern(user)
         stmt = stmt.where(
             or_(
-                AuditEntry.actor_name.ilike(like),
-                AuditEntry.actor_id.in_(select(User.id).where(User.username.ilike(like))),
+                AuditEntry.actor_name.ilike(like, escape="\\"),
+                AuditEntry.actor_id.in_(
+                    select(User.id).where(User.username.ilike(like, escape="\\"))
+                ),
             )
         )
     if organisation_id:

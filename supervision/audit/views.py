@@ -33,10 +33,7 @@ def index():
         }
     stmt = service.search(current_user, tz=current_app.config["TIMEZONE"], **filters)
     pagination = db.paginate(stmt, per_page=50, error_out=False)
-    return render_template(
-        "audit/index.html", form=form, pagination=pagination,
-        entity_labels=service.ENTITY_LABELS, action_labels=service.ACTION_LABELS,
-    )
+    return render_template("audit/index.html", form=form, pagination=pagination, **_labels())
 
 
 @bp.get("/<entity>/<entity_id>")
@@ -49,6 +46,14 @@ def history(entity: str, entity_id: str):
     if not entries:
         abort(404)
     return render_template(
-        "audit/history.html", entries=entries, entity=entity, entity_id=entity_id,
-        entity_labels=service.ENTITY_LABELS, action_labels=service.ACTION_LABELS,
+        "audit/history.html", entries=entries, entity=entity, entity_id=entity_id, **_labels()
     )
+
+
+def _labels() -> dict:
+    return {
+        "entity_labels": service.ENTITY_LABELS,
+        "action_labels": service.ACTION_LABELS,
+        "source_labels": service.SOURCE_LABELS,
+        "field_label": service.field_label,
+    }

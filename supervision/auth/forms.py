@@ -10,10 +10,15 @@ from ..core.forms import as_choices, strip
 
 class LoginForm(FlaskForm):
     username = StringField(
-        _l("用户名"), [DataRequired(message=_l("请填写用户名。")), Length(max=64)], filters=[strip]
+        _l("用户名"),
+        [DataRequired(message=_l("请填写用户名。")), Length(max=64)],
+        filters=[strip],
+        render_kw={"autocomplete": "username", "autofocus": True},
     )
     password = PasswordField(
-        _l("密码"), [DataRequired(message=_l("请填写密码。")), Length(max=256)]
+        _l("密码"),
+        [DataRequired(message=_l("请填写密码。")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
     submit = SubmitField(_l("登录"))
@@ -27,10 +32,14 @@ class LanguageForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(
-        _l("当前密码"), [DataRequired(message=_l("请填写当前密码。")), Length(max=256)]
+        _l("当前密码"),
+        [DataRequired(message=_l("请填写当前密码。")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
-        _l("新密码"), [DataRequired(message=_l("请填写新密码。")), Length(max=256)]
+        _l("新密码"),
+        [DataRequired(message=_l("请填写新密码。")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("确认新密码"), [EqualTo("password", message=_l("两次输入的密码不一致。"))]

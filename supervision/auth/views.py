@@ -10,8 +10,7 @@ from limits import parse as parse_limit
 from ..accounts import rules as account_rules
 from ..accounts import service as accounts
 from ..core.access import public, requires
-from ..core.errors import DomainError
-from ..core.forms import attach_error
+from ..core.forms import run_service
 from ..core.models import User
 from ..core.types import utcnow
 from ..extensions import db, limiter, login_manager
@@ -138,15 +137,13 @@ def profile():
     """One's own account and password change."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            accounts.change_own_password(
+        changed = run_service(
+            form,
+            lambda: accounts.change_own_password(
                 current_user, form.current_password.data, form.password.data, now=utcnow()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if changed is not None:
             login_user(current_user)  # the token changed: keep this session, end the others
             flash(_("密码已修改，其他已登录的会话已退出。"), "success")
             return redirect(url_for(".profile"))

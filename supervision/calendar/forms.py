@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import as_choices, strip
 
@@ -28,7 +28,8 @@ class CalendarImportForm(FlaskForm):
 class CalendarDayForm(FlaskForm):
     on = DateField(_l("日期"), [DataRequired(message=_l("请填写日期（YYYY-MM-DD）。"))])
     kind = SelectField(
-        _l("类型"), choices=as_choices([("holiday", _l("休息日")), ("workday", _l("工作日（调休）"))])
+        _l("类型"),
+        choices=as_choices([("holiday", _l("休息日")), ("workday", _l("工作日（调休）"))]),
     )
     name = StringField(_l("名称"), [Optional(), Length(max=60)], filters=[strip])
     submit = SubmitField(_l("保存"))
@@ -46,7 +47,7 @@ class CalculatorForm(FlaskForm):
     days = IntegerField(
         _l("工作日数"),
         [
-            DataRequired(message=_l("请填写工作日数。")),
+            InputRequired(message=_l("请填写工作日数。")),  # 0 is a valid answer
             NumberRange(-366, 366, message=_l("工作日数应在 -366 到 366 之间。")),
         ],
     )

@@ -2,10 +2,11 @@
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.models import Audited
+from ..core.models import Audited, label
 from ..extensions import db
 
 
@@ -19,7 +20,7 @@ class CalendarYear(Audited, db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     #: The State Council notice the schedule comes from (e.g. 国办发明电〔2026〕N号).
-    source: Mapped[str] = mapped_column(String(120), default="")
+    source: Mapped[str] = mapped_column(String(120), default="", info=label(_l("依据文件")))
 
     @property
     def audit_label(self) -> str:
@@ -33,8 +34,8 @@ class CalendarDay(Audited, db.Model):
 
     on: Mapped[date] = mapped_column(primary_key=True)
     #: True: a working day (e.g. an adjusted weekend workday, 调休); False: a day off.
-    is_workday: Mapped[bool]
-    name: Mapped[str] = mapped_column(String(60), default="")
+    is_workday: Mapped[bool] = mapped_column(info=label(_l("工作日")))
+    name: Mapped[str] = mapped_column(String(60), default="", info=label(_l("名称")))
 
     @property
     def audit_label(self) -> str:

@@ -23,7 +23,7 @@ def official_years() -> range:
 
 def _days_of(year: int):
     return select(CalendarDay).where(
-        CalendarDay.on >= date(year, 1, 1), CalendarDay.on < date(year + 1, 1, 1)
+        CalendarDay.on >= date(year, 1, 1), CalendarDay.on <= date(year, 12, 31)
     )
 
 
@@ -67,7 +67,7 @@ def day_names(year: int) -> dict[date, str]:
 def covered_years() -> list[tuple[int, str]]:
     """(year, "official" / "database" / "both") for every year the calendar covers."""
     db_years = set(db.session.scalars(select(CalendarYear.year)))
-    years = {y: "official" for y in official_years()}
+    years = dict.fromkeys(official_years(), "official")
     for y in db_years:
         years[y] = "both" if y in years else "database"
     return sorted(years.items())
@@ -84,9 +84,7 @@ def import_days(rows: list[CalendarDayRow], *, source: str, file_name: str) -> d
     for row in rows:
         by_year.setdefault(row.on.year, []).append(row)
     for year, year_rows in sorted(by_year.items()):
-        for old in db.session.scalars(
-            _days_of(year)
-        ):
+        for old in db.session.scalars(_days_of(year)):
             db.session.delete(old)
         db.session.flush()
         for row in year_rows:

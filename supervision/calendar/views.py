@@ -22,7 +22,9 @@ MAX_CSV_BYTES = 1024 * 1024
 def index():
     """The covered years, one year's holidays and adjusted workdays, and a calculator."""
     today = date.today()
-    year = request.args.get("year", type=int) or today.year
+    year = request.args.get("year", type=int)
+    if year is None or not date.min.year <= year <= date.max.year:  # unreadable: this year
+        year = today.year
     calendar = service.current_calendar()
     days, count, missing = [], None, False
     try:
@@ -38,9 +40,17 @@ def index():
         except CalendarNotAvailable as exc:
             error = _("尚无 %(year)s 年的法定节假日安排，无法计算。", year=exc.year)
     return render_template(
-        "calendar/index.html", year=year, days=days, count=count, missing=missing,
-        years=service.covered_years(), calc=calc, result=result, calc_error=error,
-        day_form=CalendarDayForm(), remove_form=RemoveForm(),
+        "calendar/index.html",
+        year=year,
+        days=days,
+        count=count,
+        missing=missing,
+        years=service.covered_years(),
+        calc=calc,
+        result=result,
+        calc_error=error,
+        day_form=CalendarDayForm(),
+        remove_form=RemoveForm(),
     )
 
 
@@ -59,23 +69,29 @@ def import_csv():
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                form.file.errors.append(_("文件不是 UTF-8 编码的 CSV。请在 Excel 中另存为“CSV UTF-8”。"))
+                form.file.errors.append(
+                    _("文件不是 UTF-8 编码的 CSV。请在 Excel 中另存为“CSV UTF-8”。")
+                )
         if text is not None:
             reader = csv.DictReader(io.StringIO(text))
-            if not reader.fieldnames or "date" not in [f.strip().lower() for f in reader.fieldnames]:
+            try:  # csv.Error: e.g. a field longer than csv.field_size_limit(): not a calendar
+                header = [f.strip().lower() for f in reader.fieldnames or []]
+                rows, errors = parse_calendar_rows(reader) if "date" in header else ([], [])
+            except csv.Error:
+                header, rows = None, []
+                form.file.errors.append(_("文件不是有效的 CSV 表格。"))
+            if header is not None and "date" not in header:
                 form.file.errors.append(_("第一行应为表头 date,kind,name。"))
-            else:
-                rows, errors = parse_calendar_rows(reader)
-                if not errors and not rows:
-                    form.file.errors.append(_("文件中没有数据行。"))
-                elif not errors:
-                    imported = service.import_days(
-                        rows, source=form.source.data, file_name=form.file.data.filename or ""
-                    )
-                    db.session.commit()
-                    summary = "，".join(f"{y} 年 {n} 天" for y, n in sorted(imported.items()))
-                    flash(_("已导入：%(s)s。", s=summary), "success")
-                    return redirect(url_for(".index", year=min(imported)))
+            elif header is not None and not errors and not rows:
+                form.file.errors.append(_("文件中没有数据行。"))
+            elif rows and not errors:
+                imported = service.import_days(
+                    rows, source=form.source.data, file_name=form.file.data.filename or ""
+                )
+                db.session.commit()
+                for year, days in sorted(imported.items()):
+                    flash(_("已导入 %(year)s 年的 %(n)s 天。", year=year, n=days), "success")
+                return redirect(url_for(".index", year=min(imported)))
     return render_template("calendar/import.html", form=form, errors=errors)
 
 

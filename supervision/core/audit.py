@@ -11,13 +11,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import LoaderCallableStatus, Mapper, Session
 
-from .models import AuditEntry, Audited
+from .models import Audited, AuditEntry
 from .types import utcnow
 
-SECRET = "***"
+SECRET = "***"  # noqa: S105 -- the mask shown instead of secret values
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system", source="system")
-_current_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar("audit_actor", default=SYSTEM)
+_current_actor: contextvars.ContextVar[Actor] = contextvars.ContextVar(
+    "audit_actor", default=SYSTEM
+)
 
 
 def current_actor() -> Actor:
@@ -107,11 +109,16 @@ def _changes_for(obj: Audited, action: str) -> dict[str, list[Any]]:
     return changes
 
 
-def _entry(obj: Audited, action: str, changes: dict, actor: Actor, at: datetime) -> dict:
-    state = inspect(obj)
-    # The identity key of a new row is only set after the flush; its primary-key
-    # attributes already hold the values the INSERT produced.
-    identity = state.mapper.primary_key_from_instance(obj)
+def _row(
+    actor: Actor,
+    at: datetime,
+    action: str,
+    entity: str,
+    entity_id: str,
+    label: str,
+    scope_org_id: int | None,
+    changes: dict,
+) -> dict:
     return {
         "at": at,
         "actor_id": actor.user_id,
@@ -120,12 +127,29 @@ def _entry(obj: Audited, action: str, changes: dict, actor: Actor, at: datetime)
         "ip": actor.ip,
         "source": actor.source,
         "action": action,
-        "entity": state.mapper.local_table.name,
-        "entity_id": ":".join(str(v) for v in identity),
-        "entity_label": (obj.audit_label or "")[:255],
-        "scope_org_id": obj.audit_scope_org_id,
+        "entity": entity,
+        "entity_id": entity_id,
+        "entity_label": (label or "")[:255],
+        "scope_org_id": scope_org_id,
         "changes": changes,
     }
+
+
+def _entry(obj: Audited, action: str, changes: dict, actor: Actor, at: datetime) -> dict:
+    state = inspect(obj)
+    # The identity key of a new row is only set after the flush; its primary-key
+    # attributes already hold the values the INSERT produced.
+    identity = state.mapper.primary_key_from_instance(obj)
+    return _row(
+        actor,
+        at,
+        action,
+        state.mapper.local_table.name,
+        ":".join(str(v) for v in identity),
+        obj.audit_label,
+        obj.audit_scope_org_id,
+        changes,
+    )
 
 
 def _after_flush(session: Session, flush_context) -> None:
@@ -164,26 +188,11 @@ def record(
     changes: dict | None = None,
 ) -> None:
     """Write one explicit entry: bulk operations that bypass the ORM, named operations."""
-    actor = current_actor()
-    session.connection().execute(
-        insert(AuditEntry),
-        [
-            {
-                "at": utcnow(),
-                "actor_id": actor.user_id,
-                "actor_name": actor.name,
-                "actor_org_id": actor.org_id,
-                "ip": actor.ip,
-                "source": actor.source,
-                "action": action,
-                "entity": entity,
-                "entity_id": str(entity_id),
-                "entity_label": label[:255],
-                "scope_org_id": scope_org_id,
-                "changes": {k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
-            }
-        ],
+    plain = {k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()}
+    row = _row(
+        current_actor(), utcnow(), action, entity, str(entity_id), label, scope_org_id, plain
     )
+    session.connection().execute(insert(AuditEntry), [row])
 
 
 def _keep_old_value(target, value, oldvalue, initiator):
@@ -200,7 +209,9 @@ def _load_old_values_of_audited_columns(mapper: Mapper, class_) -> None:
     if not issubclass(class_, Audited):
         return
     for attr in mapper.column_attrs:
-        event.listen(getattr(class_, attr.key), "set", _keep_old_value, active_history=True, retval=True)
+        event.listen(
+            getattr(class_, attr.key), "set", _keep_old_value, active_history=True, retval=True
+        )
 
 
 def init_app(app) -> None:

@@ -2,8 +2,14 @@
 
 from flask import render_template
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest
 
 from .workdays import CalendarNotAvailable
+
+
+class InvalidInput(BadRequest):
+    """Input refused before any view saw it; ``description`` is shown to the user."""
 
 
 class DomainError(Exception):
@@ -26,6 +32,16 @@ def _page(status: int, title: str, message: str):
 
 
 def init_app(app) -> None:
+    @app.errorhandler(400)
+    def bad_request(error):
+        if isinstance(error, InvalidInput):
+            return _page(400, _("请求无效"), error.description)
+        if isinstance(error, CSRFError):
+            return _page(
+                400, _("页面已过期"), _("页面已过期或缺少安全令牌，请刷新页面后重新提交。")
+            )
+        return _page(400, _("请求无效"), _("请求无效，请返回后刷新页面再试。"))
+
     @app.errorhandler(403)
     def forbidden(error):
         return _page(403, _("无权访问"), _("您的账号没有访问此页面的权限。"))
@@ -59,4 +75,6 @@ def init_app(app) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        return _page(500, _("系统错误"), _("处理请求时发生错误，已记录。请稍后重试或联系系统管理员。"))
+        return _page(
+            500, _("系统错误"), _("处理请求时发生错误，已记录。请稍后重试或联系系统管理员。")
+        )

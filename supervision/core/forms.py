@@ -1,11 +1,17 @@
 """Form helpers shared by every feature."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..extensions import db
 from .errors import DomainError
+
+T = TypeVar("T")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -16,6 +22,22 @@ class MultiCheckboxField(SelectMultipleField):
 def as_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def run_service(form, action: Callable[[], T]) -> T | None:
+    """Run a service call for a submitted form and own its transaction.
+
+    Success commits and returns the service's result; a refusal (``DomainError``) rolls
+    back, shows the message beside its field and returns None.
+    """
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return None
+    db.session.commit()
+    return result
 
 
 def attach_error(form, error: DomainError) -> None:

@@ -16,6 +16,11 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
+def label(text) -> dict:
+    """Column ``info`` naming the field for people (the audit log shows it)."""
+    return {"label": text}
+
+
 class Audited:
     """Mixin: every insert, update and delete of the model is written to the audit log.
 
@@ -64,23 +69,32 @@ class Organisation(Audited, db.Model):
     __table_args__ = (UniqueConstraint("parent_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), info=label(_l("机构名称")))
     kind: Mapped[OrgKind] = mapped_column(
-        db.Enum(OrgKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        db.Enum(
+            OrgKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
+        info=label(_l("层级")),
     )
     #: GB/T 2260 administrative division code (6 digits); None for the ministry.
-    division_code: Mapped[str | None] = mapped_column(String(6), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    division_code: Mapped[str | None] = mapped_column(
+        String(6), index=True, info=label(_l("行政区划代码"))
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True, info=label(_l("上级机构"))
+    )
     #: Ids of the ancestors, "/1/7/": the subtree of X is every row whose path starts with
     #: X.path + "X.id/". Known before insert, so it never needs a second write.
     path: Mapped[str] = mapped_column(String(255), index=True, default="/")
     #: The provincial-level unit this organisation belongs to (None for the ministry and for
     #: the provincial units themselves: see ``province_org_id``).
     province_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    address: Mapped[str | None] = mapped_column(String(255))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    is_active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(255), info=label(_l("地址")))
+    phone: Mapped[str | None] = mapped_column(String(40), info=label(_l("联系电话")))
+    is_active: Mapped[bool] = mapped_column(default=True, info=label(_l("启用")))
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, info=label(_l("创建时间"))
+    )
 
     parent: Mapped[Organisation | None] = relationship(
         remote_side=[id], foreign_keys=[parent_id], back_populates="children"
@@ -88,7 +102,9 @@ class Organisation(Audited, db.Model):
     children: Mapped[list[Organisation]] = relationship(
         foreign_keys=[parent_id], back_populates="parent", order_by="Organisation.division_code"
     )
-    province: Mapped[Organisation | None] = relationship(remote_side=[id], foreign_keys=[province_id])
+    province: Mapped[Organisation | None] = relationship(
+        remote_side=[id], foreign_keys=[province_id]
+    )
 
     @property
     def province_org_id(self) -> int | None:
@@ -128,7 +144,9 @@ ROLE_LABELS = {
 class UserRole(db.Model):
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     role: Mapped[Role] = mapped_column(
         db.Enum(Role, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]),
         primary_key=True,
@@ -142,21 +160,31 @@ class User(UserMixin, Audited, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stored lower-case; logins compare lower-case.
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    full_name: Mapped[str] = mapped_column(String(80))
-    email: Mapped[str | None] = mapped_column(String(254))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    username: Mapped[str] = mapped_column(String(64), unique=True, info=label(_l("用户名")))
+    full_name: Mapped[str] = mapped_column(String(80), info=label(_l("姓名")))
+    email: Mapped[str | None] = mapped_column(String(254), info=label(_l("电子邮箱")))
+    phone: Mapped[str | None] = mapped_column(String(40), info=label(_l("联系电话")))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), index=True, info=label(_l("所属机构"))
+    )
+    password_hash: Mapped[str] = mapped_column(String(255), info=label(_l("密码")))
     #: Part of the login session id: replacing it ends every session of the user.
-    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
-    active: Mapped[bool] = mapped_column(default=True)
-    locale: Mapped[str | None] = mapped_column(String(8))
+    session_token: Mapped[str] = mapped_column(
+        String(32), default=lambda: secrets.token_hex(16), info=label(_l("会话令牌"))
+    )
+    active: Mapped[bool] = mapped_column(default=True, info=label(_l("启用")))
+    locale: Mapped[str | None] = mapped_column(String(8), info=label(_l("界面语言")))
     #: 行政执法证 number and expiry (inspectors).
-    certificate_number: Mapped[str | None] = mapped_column(String(40))
-    certificate_expires_on: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    certificate_number: Mapped[str | None] = mapped_column(
+        String(40), info=label(_l("行政执法证号"))
+    )
+    certificate_expires_on: Mapped[date | None] = mapped_column(info=label(_l("执法证有效期至")))
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, info=label(_l("创建时间"))
+    )
+    password_changed_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, info=label(_l("密码修改时间"))
+    )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()

@@ -1,9 +1,11 @@
 """HTTP security headers and the per-request audit actor."""
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import audit
+from .errors import InvalidInput
 
 #: No inline scripts or styles anywhere: every script and stylesheet is a file under /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -29,6 +31,16 @@ def set_security_headers(response):
     return response
 
 
+def reject_control_characters():
+    """NUL and other C0 control characters (but tab and line breaks) are never legitimate
+    text; PostgreSQL refuses NUL outright. Refuse such input before any view sees it."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if any(ord(c) < 32 and c not in "\t\r\n" for c in value):
+                raise InvalidInput(_("输入中含有不允许的控制字符，请检查后重新提交。"))
+    return None
+
+
 def bind_audit_actor():
     """Attribute this request's changes to the logged-in user and the client address."""
     ip = request.remote_addr
@@ -45,6 +57,7 @@ def reset_audit_actor(exc=None):
 
 
 def init_app(app) -> None:
+    app.before_request(reject_control_characters)
     app.before_request(bind_audit_actor)
     app.after_request(set_security_headers)
     app.teardown_request(reset_audit_actor)

@@ -21,6 +21,13 @@ class Sort:
         return current_url_with(sort=("-" if descending else "") + key, page=None)
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with % and _ taken literally
+    (use with ``escape="\\"``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def current_url_with(**updates) -> str:
     """This page's URL with some query arguments changed (None removes one)."""
     args = request.args.to_dict()

@@ -94,7 +94,10 @@ class WorkdayCalendar:
         while True:
             # Termination: covered years are finite, so the walk reaches an uncovered year and
             # is_workday raises; the gap guard only catches pathological administrator data.
-            d += delta
+            try:
+                d += delta
+            except OverflowError:  # past date.max / date.min: no calendar there either
+                raise CalendarNotAvailable(d.year + step) from None
             if self.is_workday(d):
                 gap = 0
                 yield d

@@ -14,7 +14,7 @@ from ..organisations.service import by_division_code, create_agency, seed_nation
 DATASET_KEY = "dataset"
 DEMO = "demo"
 #: Every demo account shares this password; it is printed once and listed in README.md.
-DEMO_PASSWORD = "jnjc-Demo-2020"
+DEMO_PASSWORD = "jnjc-Demo-2020"  # noqa: S105 -- published demo password
 
 
 class NotADemoDatabase(RuntimeError):
@@ -48,14 +48,28 @@ ACCOUNTS: list[tuple[str, str, set[Role], str, str | None, date | None]] = [
     ("js-officer", "李明", {Role.PROVINCIAL_OFFICER}, "320000", None, None),
     ("js-admin", "江苏系统管理员", {Role.SYSADMIN}, "320000", None, None),
     ("js-inspector", "张伟", {Role.INSPECTOR}, "320100", "苏执 32010020190001", date(2027, 6, 30)),
-    ("js-inspector2", "刘洋", {Role.INSPECTOR}, "320500", "苏执 32050020170012", date(2026, 12, 31)),
+    (
+        "js-inspector2",
+        "刘洋",
+        {Role.INSPECTOR},
+        "320500",
+        "苏执 32050020170012",
+        date(2026, 12, 31),
+    ),
     ("js-inspector3", "陈静", {Role.INSPECTOR}, "320583", "苏执 32058320180007", date(2028, 3, 31)),
     ("sd-officer", "赵磊", {Role.PROVINCIAL_OFFICER}, "370000", None, None),
     ("sd-inspector", "孙丽", {Role.INSPECTOR}, "370300", "鲁执 37030020180033", date(2027, 9, 30)),
     ("ha-officer", "周强", {Role.PROVINCIAL_OFFICER}, "410000", None, None),
     ("ha-inspector", "吴敏", {Role.INSPECTOR}, "410300", "豫执 41030020190021", date(2026, 12, 15)),
     ("nm-officer", "郑勇", {Role.PROVINCIAL_OFFICER}, "150000", None, None),
-    ("nm-inspector", "巴特尔", {Role.INSPECTOR}, "150200", "蒙执 15020020180005", date(2027, 4, 30)),
+    (
+        "nm-inspector",
+        "巴特尔",
+        {Role.INSPECTOR},
+        "150200",
+        "蒙执 15020020180005",
+        date(2027, 4, 30),
+    ),
 ]
 
 
@@ -68,7 +82,8 @@ def _org(code: str) -> Organisation:
     if code == "ministry":
         return db.session.scalar(select(Organisation).where(Organisation.kind == OrgKind.MINISTRY))
     org = by_division_code(code)
-    assert org is not None, code
+    if org is None:
+        raise LookupError(f"demo data names an unknown division code {code}")
     return org
 
 
@@ -104,7 +119,9 @@ def load_demo(*, now: datetime) -> list[tuple[str, str, str, str]]:
             certificate_expires_on=expires,
             now=now,
         )
-        created.append((username, DEMO_PASSWORD, ",".join(sorted(r.value for r in roles)), org.name))
+        created.append(
+            (username, DEMO_PASSWORD, ",".join(sorted(r.value for r in roles)), org.name)
+        )
     db.session.flush()
     return created
 

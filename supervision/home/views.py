@@ -6,8 +6,8 @@ from flask_login import current_user
 from ..accounts import rules as account_rules
 from ..accounts import service as accounts
 from ..core.access import requires
-from ..core.models import Role
 from ..core.clock import local_today
+from ..core.models import Role
 from . import bp, service
 
 

@@ -14,7 +14,8 @@ class AgencyForm(FlaskForm):
     parent_id = SelectField(_l("上级机构"), coerce=int)
     kind = SelectField(_l("机构层级"), choices=[])
     name = StringField(
-        _l("机构名称"), [DataRequired(message=_l("请填写机构名称。")), Length(max=120)],
+        _l("机构名称"),
+        [DataRequired(message=_l("请填写机构名称。")), Length(max=120)],
         filters=[strip],
     )
     division_code = StringField(

@@ -11,8 +11,18 @@ from ..core.models import Organisation, OrgKind, User
 from ..extensions import db
 from . import reference, rules
 
-
 DIVISION_CODE_MESSAGE = _l("行政区划代码应为 6 位数字，且位于上级机构的行政区划之内。")
+DIVISION_CODE_MESSAGES = {
+    "format": DIVISION_CODE_MESSAGE,
+    "outside_parent": DIVISION_CODE_MESSAGE,
+    "same_as_parent": _l("这是省级单位本身的代码，请填写所在市或县的行政区划代码。"),
+}
+
+
+def _check_division_code(code: str, parent: Organisation | None) -> None:
+    problem = rules.division_code_problem(code, parent.division_code if parent else None)
+    if problem:
+        raise DomainError(DIVISION_CODE_MESSAGES[problem], field="division_code")
 
 
 def ministry() -> Organisation | None:
@@ -85,13 +95,14 @@ def create_agency(
 ) -> Organisation:
     """A city or county supervision agency below ``parent`` (which the actor must see;
     ``actor=None`` is the command line)."""
-    visible = access.scoped(Organisation, actor).where(Organisation.id == parent.id) if actor else None
+    visible = (
+        access.scoped(Organisation, actor).where(Organisation.id == parent.id) if actor else None
+    )
     if visible is not None and db.session.scalar(visible) is None:
         raise DomainError(_l("上级机构不在您的权限范围内。"), field="parent_id")
     if not rules.may_nest(kind.value, parent.kind.value):
         raise DomainError(_l("该类型的机构不能设在所选上级机构之下。"), field="kind")
-    if rules.division_code_problem(division_code, parent.division_code):
-        raise DomainError(DIVISION_CODE_MESSAGE, field="division_code")
+    _check_division_code(division_code, parent)
     if _name_taken(parent.id, name):
         raise DomainError(_l("同一上级机构下已有同名机构。"), field="name")
     org = Organisation(
@@ -104,12 +115,25 @@ def create_agency(
 
 
 def update_organisation(org: Organisation, **fields) -> Organisation:
-    if "name" in fields and fields["name"] != org.name and _name_taken(org.parent_id, fields["name"]):
+    if (
+        "name" in fields
+        and fields["name"] != org.name
+        and _name_taken(org.parent_id, fields["name"])
+    ):
         raise DomainError(_l("同一上级机构下已有同名机构。"), field="name")
-    if "division_code" in fields and org.kind in (OrgKind.CITY, OrgKind.COUNTY):
-        parent_code = org.parent.division_code if org.parent else None
-        if rules.division_code_problem(fields["division_code"], parent_code):
-            raise DomainError(DIVISION_CODE_MESSAGE, field="division_code")
+    new_code = fields.get("division_code")
+    if new_code and new_code != org.division_code and org.kind in (OrgKind.CITY, OrgKind.COUNTY):
+        _check_division_code(new_code, org.parent)
+        for child in org.children:
+            if child.division_code and rules.division_code_problem(child.division_code, new_code):
+                raise DomainError(
+                    _l(
+                        "下属机构“%(name)s”的行政区划代码 %(code)s 不在新代码之内，请先调整下属机构。",
+                        name=child.name,
+                        code=child.division_code,
+                    ),
+                    field="division_code",
+                )
     for key, value in fields.items():
         setattr(org, key, value)
     db.session.flush()
@@ -117,8 +141,10 @@ def update_organisation(org: Organisation, **fields) -> Organisation:
 
 
 def _name_taken(parent_id: int | None, name: str) -> bool:
-    stmt = select(func.count()).select_from(Organisation).where(
-        Organisation.parent_id == parent_id, Organisation.name == name
+    stmt = (
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.parent_id == parent_id, Organisation.name == name)
     )
     return bool(db.session.scalar(stmt))
 
@@ -147,7 +173,9 @@ def indented_choices(orgs: list[Organisation]) -> list[tuple[int, str]]:
     choices: list[tuple[int, str]] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
-        for org in sorted(by_parent.get(parent_id, []), key=lambda o: (o.division_code or "", o.name)):
+        for org in sorted(
+            by_parent.get(parent_id, []), key=lambda o: (o.division_code or "", o.name)
+        ):
             choices.append((org.id, "\u3000" * depth + org.name))
             walk(org.id, depth + 1)
 

@@ -6,8 +6,7 @@ from flask_login import current_user
 
 from ..core import access
 from ..core.access import Permission, requires
-from ..core.errors import DomainError
-from ..core.forms import as_choices, attach_error
+from ..core.forms import as_choices, run_service
 from ..core.models import Organisation, OrgKind, User
 from ..extensions import db
 from . import bp, service
@@ -31,9 +30,9 @@ def detail(org_id: int):
     org = access.get_or_404(Organisation, org_id)
     children = list(
         db.session.scalars(
-            access.scoped(Organisation).where(Organisation.parent_id == org.id).order_by(
-                Organisation.division_code
-            )
+            access.scoped(Organisation)
+            .where(Organisation.parent_id == org.id)
+            .order_by(Organisation.division_code)
         )
     )
     members = list(
@@ -41,9 +40,7 @@ def detail(org_id: int):
             access.scoped(User).where(User.organisation_id == org.id).order_by(User.username)
         )
     )
-    return render_template(
-        "organisations/detail.html", org=org, children=children, members=members
-    )
+    return render_template("organisations/detail.html", org=org, children=children, members=members)
 
 
 def _parent_choices():
@@ -64,8 +61,9 @@ def new():
     if request.method == "GET" and request.args.get("parent", type=int):
         form.parent_id.data = request.args.get("parent", type=int)
     if form.validate_on_submit():
-        try:
-            org = service.create_agency(
+        org = run_service(
+            form,
+            lambda: service.create_agency(
                 actor=current_user,
                 parent=access.get_or_404(Organisation, form.parent_id.data),
                 name=form.name.data,
@@ -73,12 +71,9 @@ def new():
                 division_code=form.division_code.data,
                 address=form.address.data or None,
                 phone=form.phone.data or None,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if org is not None:
             flash(_("已创建机构“%(n)s”。", n=org.name), "success")
             return redirect(url_for(".detail", org_id=org.id))
     return render_template("organisations/form.html", form=form, org=None)
@@ -96,19 +91,17 @@ def edit(org_id: int):
     del form.parent_id
     del form.kind
     if form.validate_on_submit():
-        try:
-            service.update_organisation(
+        saved = run_service(
+            form,
+            lambda: service.update_organisation(
                 org,
                 name=form.name.data,
                 division_code=form.division_code.data,
                 address=form.address.data or None,
                 phone=form.phone.data or None,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved is not None:
             flash(_("已保存。"), "success")
             return redirect(url_for(".detail", org_id=org.id))
     return render_template("organisations/form.html", form=form, org=org)

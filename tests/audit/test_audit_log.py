@@ -28,8 +28,14 @@ def test_create_update_delete_are_recorded_with_field_values(national):
     province = db.session.scalar(select(Organisation).where(Organisation.division_code == "320000"))
     actor = audit.Actor(None, "tester", org_id=province.id, ip="10.1.2.3", source="test")
     with audit.acting_as(actor):
-        org = Organisation(name="测试机构", kind=OrgKind.CITY, division_code="320100",
-                           parent=province, path=province.subtree_prefix, province_id=province.id)
+        org = Organisation(
+            name="测试机构",
+            kind=OrgKind.CITY,
+            division_code="320100",
+            parent=province,
+            path=province.subtree_prefix,
+            province_id=province.id,
+        )
         db.session.add(org)
         db.session.commit()
         org.name = "改名后的机构"
@@ -65,12 +71,19 @@ def test_a_failed_change_leaves_no_audit_row(national, make_user):
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     ministry = db.session.scalar(select(Organisation).where(Organisation.kind == OrgKind.MINISTRY))
     db.session.add(Organisation(name="新机构", kind=OrgKind.CITY, parent=ministry, path="/x/"))
-    db.session.add(User(username="taken", full_name="dup", organisation=ministry, password_hash="x"))
+    db.session.add(
+        User(username="taken", full_name="dup", organisation=ministry, password_hash="x")
+    )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
-    assert db.session.scalar(select(func.count()).select_from(Organisation).where(Organisation.name == "新机构")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Organisation).where(Organisation.name == "新机构")
+        )
+        == 0
+    )
 
 
 def test_secrets_are_masked_and_bookkeeping_is_not_logged(national, make_user):
@@ -88,8 +101,13 @@ def test_web_changes_carry_the_user_and_address(app, world: World):
     login(client, world.a_admin.username)
     response = client.post(
         f"/accounts/{world.a_inspector.id}/edit",
-        data={"full_name": "新名字", "organisation_id": world.a_agency.id, "roles": ["inspector"],
-              "certificate_number": "苏执 001", "certificate_expires_on": "2028-01-01"},
+        data={
+            "full_name": "新名字",
+            "organisation_id": world.a_agency.id,
+            "roles": ["inspector"],
+            "certificate_number": "苏执 001",
+            "certificate_expires_on": "2028-01-01",
+        },
         environ_base={"REMOTE_ADDR": "192.0.2.7"},
     )
     assert response.status_code == 302
@@ -112,7 +130,9 @@ def test_record_history_page_and_search(app, world: World):
     assert found.status_code == 200
     assert world.a_inspector.username in found.get_data(as_text=True)
 
-    none = client.get("/audit/", query_string={"date_from": (date.today() + timedelta(days=2)).isoformat()})
+    none = client.get(
+        "/audit/", query_string={"date_from": (date.today() + timedelta(days=2)).isoformat()}
+    )
     assert "没有符合条件的记录" in none.get_data(as_text=True)
     assert today  # the fixture's clock is fixed; the log uses real time
 
@@ -135,7 +155,11 @@ def test_search_by_organisation_takes_its_subtree(app, world: World):
     login(client, world.ministry_officer.username)
     login(actor := app.test_client(), world.a_admin.username)
     actor.post(f"/accounts/{world.a_inspector.id}/active", data={"active": "0"})
-    body = client.get("/audit/", query_string={"organisation_id": world.a_province.id}).get_data(as_text=True)
+    body = client.get("/audit/", query_string={"organisation_id": world.a_province.id}).get_data(
+        as_text=True
+    )
     assert world.a_inspector.username in body
-    body = client.get("/audit/", query_string={"organisation_id": world.b_province.id}).get_data(as_text=True)
+    body = client.get("/audit/", query_string={"organisation_id": world.b_province.id}).get_data(
+        as_text=True
+    )
     assert world.a_inspector.username not in body

@@ -57,7 +57,12 @@ def test_five_failures_lock_the_account_for_a_while(app, make_user):
     make_user("bystander", Role.SYSADMIN, "ministry")
     client = app.test_client()
     for _ in range(5):
-        assert client.post("/auth/login", data={"username": "target", "password": "nope-nope-1"}).status_code == 200
+        assert (
+            client.post(
+                "/auth/login", data={"username": "target", "password": "nope-nope-1"}
+            ).status_code
+            == 200
+        )
     locked = client.post("/auth/login", data={"username": "target", "password": PASSWORD})
     assert locked.status_code == 429
     body = locked.get_data(as_text=True)
@@ -75,10 +80,14 @@ def test_successful_logins_do_not_count_towards_the_lock(app, make_user):
 
 def test_login_redirects_only_to_local_paths(client, make_user):
     make_user("nav", Role.SYSADMIN, "ministry")
-    ok = client.post("/auth/login", data={"username": "nav", "password": PASSWORD, "next": "/accounts/"})
+    ok = client.post(
+        "/auth/login", data={"username": "nav", "password": PASSWORD, "next": "/accounts/"}
+    )
     assert ok.headers["Location"] == "/accounts/"
     client.post("/auth/logout")
-    evil = client.post("/auth/login", data={"username": "nav", "password": PASSWORD, "next": "//evil.example/"})
+    evil = client.post(
+        "/auth/login", data={"username": "nav", "password": PASSWORD, "next": "//evil.example/"}
+    )
     assert evil.headers["Location"] == "/"
 
 
@@ -107,11 +116,28 @@ def test_password_change_keeps_this_session_and_ends_others(app, make_user):
     here, elsewhere = app.test_client(), app.test_client()
     login(here, "changer")
     login(elsewhere, "changer")
-    short = here.post("/auth/profile", data={"current_password": PASSWORD, "password": "short", "confirm": "short"})
+    short = here.post(
+        "/auth/profile",
+        data={"current_password": PASSWORD, "password": "short", "confirm": "short"},
+    )
     assert "至少需要 10 个字符" in short.get_data(as_text=True)
-    wrong = here.post("/auth/profile", data={"current_password": "bad", "password": "New-password-99", "confirm": "New-password-99"})
+    wrong = here.post(
+        "/auth/profile",
+        data={
+            "current_password": "bad",
+            "password": "New-password-99",
+            "confirm": "New-password-99",
+        },
+    )
     assert "当前密码不正确" in wrong.get_data(as_text=True)
-    done = here.post("/auth/profile", data={"current_password": PASSWORD, "password": "New-password-99", "confirm": "New-password-99"})
+    done = here.post(
+        "/auth/profile",
+        data={
+            "current_password": PASSWORD,
+            "password": "New-password-99",
+            "confirm": "New-password-99",
+        },
+    )
     assert done.status_code == 302
     assert here.get("/").status_code == 200
     assert elsewhere.get("/").status_code == 302
@@ -175,3 +201,36 @@ def test_csrf_is_required_on_state_changing_requests(app, world: World):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert db.session.get(type(world.a_inspector), world.a_inspector.id).active
+
+
+@pytest.mark.parametrize("value", ["名字\x00", "a\x07b", "\x1b[31m"])
+def test_control_characters_are_refused_with_a_message(client, world: World, value):
+    login(client, world.a_admin.username)
+    response = client.post(
+        f"/accounts/{world.a_inspector.id}/edit",
+        data={
+            "full_name": value,
+            "organisation_id": world.a_agency.id,
+            "roles": ["inspector"],
+            "certificate_number": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert "不允许的控制字符" in response.get_data(as_text=True)
+    assert db.session.get(type(world.a_inspector), world.a_inspector.id).full_name != value
+
+
+def test_line_breaks_and_tabs_are_ordinary_text(client, national):
+    response = client.get("/auth/login", query_string={"next": "/a\tb"})
+    assert response.status_code == 200
+
+
+def test_missing_csrf_token_gets_a_page_in_chinese(app, world: World):
+    client = app.test_client()
+    login(client, world.a_admin.username)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        body = client.post(f"/accounts/{world.a_inspector.id}/active").get_data(as_text=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert "页面已过期" in body

@@ -367,3 +367,10 @@ def test_parse_tolerates_bom_and_spaces_in_header():
     rows, errors = parse_calendar_rows(_reader("\ufeffDate , Kind ,name\n 2027-01-01 , 休 ,元旦\n"))
     assert errors == []
     assert rows == [CalendarDayRow(D("2027-01-01"), False, "元旦")]
+
+
+def test_walking_past_the_last_representable_day_is_no_calendar_not_a_crash():
+    calendar = WorkdayCalendar(extra_years=frozenset({9999}))
+    with pytest.raises(CalendarNotAvailable) as caught:
+        calendar.add_workdays(date(9999, 12, 31), 1)
+    assert caught.value.year == 10000
