@@ -46,13 +46,30 @@ def create_app(test_config: dict | None = None) -> Flask:
     tables.init_app(app)
 
     from .accounts import bp as accounts_bp
+    from .api import models as _api_models  # noqa: F401
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
+    from .enterprises import bp as enterprises_bp
     from .home import bp as home_bp
+    from .imports import models as _import_models  # noqa: F401
+    from .industries import bp as industries_bp
     from .organisations import bp as organisations_bp
+    from .plans import bp as plans_bp
+    from .tasks import bp as tasks_bp
 
-    for blueprint in (home_bp, auth_bp, accounts_bp, organisations_bp, audit_bp, calendar_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        accounts_bp,
+        organisations_bp,
+        audit_bp,
+        calendar_bp,
+        plans_bp,
+        industries_bp,
+        enterprises_bp,
+        tasks_bp,
+    ):
         app.register_blueprint(blueprint)
 
     cli.init_app(app)

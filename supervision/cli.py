@@ -49,7 +49,9 @@ def init_command() -> None:
     """Create or upgrade the database and load the reference data (idempotent)."""
     from flask_migrate import upgrade
 
+    from .industries.service import seed_catalogue
     from .organisations.service import seed_national_units
+    from .plans.service import seed_plan
 
     url = db.engine.url.render_as_string(hide_password=True)
     try:
@@ -60,8 +62,13 @@ def init_command() -> None:
     upgrade()
     with audit.acting_as(CLI_ACTOR):
         created = seed_national_units()
+        industries = seed_catalogue()
+        plans = int(seed_plan())
         db.session.commit()
-    click.echo(f"Database ready ({url}); {created} organisations added.")
+    click.echo(
+        f"Database ready ({url}); added {created} organisations, {industries} industries,"
+        f" {plans} plans."
+    )
 
 
 @click.command("demo")

@@ -103,10 +103,15 @@ def database(app):
 
 @pytest.fixture
 def national(database):
-    """The ministry and the national units, as ``flask init`` seeds them."""
+    """The reference data ``flask init`` seeds: national units, the industry catalogue and
+    the 2020 plan."""
+    from supervision.industries.service import seed_catalogue
     from supervision.organisations.service import seed_national_units
+    from supervision.plans.service import seed_plan
 
     seed_national_units()
+    seed_catalogue()
+    seed_plan()
     db.session.commit()
     return database
 

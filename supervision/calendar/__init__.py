@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
-from . import views  # noqa: E402,F401
+from . import models, views  # noqa: E402,F401

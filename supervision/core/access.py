@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, request
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 
 from ..extensions import db
 from .models import AuditEntry, Organisation, OrgKind, Role, User
@@ -175,6 +175,37 @@ SCOPE_RULES: dict[type, Callable[[Any], Any]] = {
         None if sees_everything(user) else _org_scope(user, AuditEntry.scope_org_id)
     ),
 }
+
+
+def register_scope(model, rule: Callable[[Any], Any]) -> None:
+    """A feature declares how its rows are limited: ``rule(user)`` → WHERE clause or None."""
+    SCOPE_RULES[model] = rule
+
+
+def province_clause(user, province_column):
+    """Rows of the user's provincial unit (None for the ministry: everything)."""
+    if sees_everything(user):
+        return None
+    return province_column == user.organisation.province_org_id
+
+
+def officer_or_own(user, *, province_column, agency_column, own_clause):
+    """The usual rule for work items: officers see their province (or, in an agency, that
+    agency's subtree); an inspector sees the items he is assigned to (``own_clause``)."""
+    if sees_everything(user):
+        return None
+    clauses = []
+    if Role.PROVINCIAL_OFFICER in user.roles:
+        org = user.organisation
+        if org.kind == OrgKind.PROVINCE:
+            clauses.append(province_column == org.id)
+        else:
+            clauses.append(subtree_clause(org, agency_column))
+    if Role.INSPECTOR in user.roles:
+        clauses.append(own_clause)
+    if not clauses:
+        return false()
+    return or_(*clauses)
 
 
 def scoped(stmt_or_model, user=None) -> Select:

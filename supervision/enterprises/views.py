@@ -1,0 +1,3 @@
+"""Pages of this feature."""
+
+from . import bp  # noqa: F401
