@@ -187,6 +187,9 @@ class World:
     b_admin: User
     b_inspector: User
     b_agency_officer: User
+    #: A data centre enterprise of province A with one category-四 task on the 2020 plan.
+    a_enterprise: object = None
+    a_task: object = None
 
     #: Text that appears only in province A's records: must never reach a province-B page.
     MARKER = "甲省专属标记"
@@ -196,7 +199,7 @@ class World:
 def world(make_user, make_agency) -> World:
     a_agency = make_agency("320000", f"南京{World.MARKER}监察中心", "320100")
     b_agency = make_agency("330000", "杭州市节能监察中心", "330100")
-    return World(
+    world = World(
         ministry_officer=make_user("m-officer", Role.MINISTRY_OFFICER, "ministry"),
         ministry_admin=make_user("m-admin", Role.SYSADMIN, "ministry"),
         a_province=org_by_code("320000"),
@@ -215,6 +218,34 @@ def world(make_user, make_agency) -> World:
         b_inspector=make_user("b-inspector", Role.INSPECTOR, b_agency),
         b_agency_officer=make_user("b-agency-officer", Role.PROVINCIAL_OFFICER, b_agency),
     )
+    world.a_enterprise, world.a_task = _a_enterprise_and_task(world)
+    return world
+
+
+def credit_code(serial: int, prefix: str = "913200") -> str:
+    """A valid unified social credit code (GB 32100-2015 check character) for tests."""
+    from supervision.enterprises.rules import credit_code_check_character
+
+    first17 = f"{prefix}{serial:011d}"[:17]
+    return first17 + credit_code_check_character(first17)
+
+
+def _a_enterprise_and_task(world: World):
+    from supervision.enterprises.service import EnterpriseData, create_enterprise
+    from supervision.plans.service import plan_for_year
+    from supervision.tasks.models import ReviewMethod
+    from supervision.tasks.service import add_task, filing_for
+
+    enterprise = create_enterprise(
+        world.a_province,
+        EnterpriseData(credit_code=credit_code(1), name=f"甲省数据中心{World.MARKER}有限公司",
+                       division_code="320102", key_energy_unit=True),
+    )
+    filing = filing_for(plan_for_year(2020), world.a_province)
+    task = add_task(filing, enterprise=enterprise, category=4, industry=None, agency=world.a_agency,
+                    inspectors=[world.a_inspector], planned_month=5, method=ReviewMethod.ON_SITE)
+    db.session.commit()
+    return enterprise, task
 
 
 @pytest.fixture

@@ -19,6 +19,16 @@ ENTITY_LABELS = {
     "users": _l("用户账号"),
     "calendar_days": _l("工作日历（日）"),
     "calendar_years": _l("工作日历（年度）"),
+    "supervision_plans": _l("监察计划"),
+    "plan_categories": _l("监察类别"),
+    "plan_deliverables": _l("报送事项"),
+    "industries": _l("行业"),
+    "quota_standards": _l("能耗限额标准"),
+    "quota_limits": _l("限定值"),
+    "enterprises": _l("企业"),
+    "task_filings": _l("任务申报"),
+    "supervision_tasks": _l("专项监察任务"),
+    "coverage_exemptions": _l("未列入说明"),
 }
 
 ACTION_LABELS = {

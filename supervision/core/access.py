@@ -35,6 +35,16 @@ class Permission(enum.StrEnum):
     MANAGE_REFERENCE_DATA = "manage_reference_data"
     #: Read and work on domain data (enterprises, tasks, cases) within one's scope.
     VIEW_DOMAIN = "view_domain"
+    #: Create, edit, import and transfer enterprises of the registry.
+    MANAGE_REGISTRY = "manage_registry"
+    #: Read task filings (a province's own; the ministry every province's).
+    VIEW_FILINGS = "view_filings"
+    #: File a province's special-supervision tasks and submit them to the ministry.
+    FILE_TASKS = "file_tasks"
+    #: Accept or return provinces' submissions.
+    REVIEW_SUBMISSIONS = "review_submissions"
+    #: See the national picture (all provinces' figures, the national workbook).
+    VIEW_NATIONAL = "view_national"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -45,6 +55,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.MANAGE_REFERENCE_DATA,
             Permission.VIEW_DOMAIN,
+            Permission.MANAGE_REGISTRY,
+            Permission.REVIEW_SUBMISSIONS,
+            Permission.VIEW_NATIONAL,
+            Permission.VIEW_FILINGS,
         }
     ),
     Role.PROVINCIAL_OFFICER: frozenset(
@@ -53,6 +67,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_ORGANISATIONS,
             Permission.VIEW_AUDIT,
             Permission.VIEW_DOMAIN,
+            Permission.MANAGE_REGISTRY,
+            Permission.FILE_TASKS,
+            Permission.VIEW_FILINGS,
         }
     ),
     Role.INSPECTOR: frozenset({Permission.VIEW_DOMAIN}),

@@ -70,3 +70,5 @@ def paginate(stmt: Select, columns: dict, default_sort: str, *, tiebreak=None):
 
 def init_app(app) -> None:
     app.jinja_env.globals["current_url_with"] = current_url_with
+    # Links to a feature that may be switched off (or not yet built) render only if it exists.
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions

@@ -46,6 +46,7 @@ def seed_plan(data: dict = reference.PLAN_2020) -> bool:
     ]
     db.session.add(plan)
     db.session.flush()
+    open_filings(plan)
     return True
 
 
@@ -90,7 +91,24 @@ def copy_plan(
     ]
     db.session.add(plan)
     db.session.flush()
+    open_filings(plan)
     return plan
+
+
+def open_filings(plan: SupervisionPlan) -> None:
+    """A plan is issued to every provincial unit: each gets a draft filing to work on."""
+    from ..core.models import Organisation, OrgKind
+    from ..tasks.models import TaskFiling
+
+    have = set(
+        db.session.scalars(select(TaskFiling.province_id).where(TaskFiling.plan_id == plan.id))
+    )
+    for province in db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrgKind.PROVINCE)
+    ):
+        if province.id not in have:
+            db.session.add(TaskFiling(plan=plan, province=province))
+    db.session.flush()
 
 
 def update_deliverable(deliverable: PlanDeliverable, *, name: str, due_on: date) -> PlanDeliverable:

@@ -264,6 +264,14 @@ def coverage_check(filing: TaskFiling) -> Coverage:
     return Coverage(report, enterprises, tasks)
 
 
+def exemptions_of(filing: TaskFiling) -> list[CoverageExemption]:
+    return list(
+        db.session.scalars(
+            select(CoverageExemption).where(CoverageExemption.filing_id == filing.id)
+        )
+    )
+
+
 def exempt_enterprise(filing: TaskFiling, enterprise: Enterprise, reason: str) -> CoverageExemption:
     if filing.is_locked:
         raise _locked_error()
