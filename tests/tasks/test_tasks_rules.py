@@ -8,16 +8,16 @@ import pytest
 from supervision.core.workdays import OFFICIAL
 from supervision.tasks import rules
 
-BASE = dict(
-    category=1,
-    filed_alone=True,
-    industry_kind="quota",
-    parent_category=None,
-    parent_same_enterprise=False,
-    enterprise_stopped=False,
-    on_site=True,
-    planned_month=5,
-)
+BASE = {
+    "category": 1,
+    "filed_alone": True,
+    "industry_kind": "quota",
+    "parent_category": None,
+    "parent_same_enterprise": False,
+    "enterprise_stopped": False,
+    "on_site": True,
+    "planned_month": 5,
+}
 
 
 @pytest.mark.parametrize(
