@@ -38,7 +38,7 @@ def count(model) -> int:
 def test_init_on_an_empty_database_seeds_the_national_units(cli, database):
     result = cli("init")
     assert result.exit_code == 0, result.output
-    assert "38 organisations added" in result.output
+    assert "added 38 organisations, 20 industries, 1 plans" in result.output
     assert count(Organisation) == 38
 
 
@@ -47,7 +47,7 @@ def test_init_is_idempotent(cli, national):
     for _ in range(2):
         result = cli("init")
         assert result.exit_code == 0, result.output
-        assert "0 organisations added" in result.output
+        assert "added 0 organisations, 0 industries, 0 plans" in result.output
     assert count(Organisation) == before == 38
 
 

@@ -9,7 +9,10 @@ from sqlalchemy import func, select
 from ..accounts.service import by_username, create_user
 from ..core.models import Organisation, OrgKind, Role, Setting, User
 from ..extensions import db
+from ..industries.service import seed_catalogue
 from ..organisations.service import by_division_code, create_agency, seed_national_units
+from ..plans.service import seed_plan
+from .registry import load_filings, load_registry
 
 DATASET_KEY = "dataset"
 DEMO = "demo"
@@ -122,6 +125,12 @@ def load_demo(*, now: datetime) -> list[tuple[str, str, str, str]]:
         created.append(
             (username, DEMO_PASSWORD, ",".join(sorted(r.value for r in roles)), org.name)
         )
+    db.session.flush()
+    seed_catalogue()
+    seed_plan()
+    load_registry()
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    load_filings(users)
     db.session.flush()
     return created
 
