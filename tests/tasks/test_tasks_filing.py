@@ -309,3 +309,20 @@ def test_other_provinces_and_inspectors_cannot_file(app, world, jiangsu):
         login(client, user.username)
         assert client.get("/tasks/2020/320000/new").status_code == status, user.username
         assert client.post("/tasks/2020/320000/submit").status_code == status, user.username
+
+
+def test_home_dashboards_show_the_same_figures(app, world, jiangsu):
+    filing, r = jiangsu
+    add(filing, world, r["acid"], 1, "sulphuric_acid")
+    db.session.commit()
+    counts = service.filing_counts([filing.id])[filing.id]
+    ministry = app.test_client()
+    login(ministry, world.ministry_officer.username)
+    home = ministry.get("/").get_data(as_text=True)
+    row = home[home.index("320000") :].split("</tr>")[0]
+    assert row.rstrip().split("</td>")[-2].split(">")[-1].strip() == str(counts.tasks) == "2"
+    officer = app.test_client()
+    login(officer, world.a_officer.username)
+    assert f"已申报任务 {counts.tasks} 项，涉及企业 {counts.enterprises} 家" in officer.get(
+        "/"
+    ).get_data(as_text=True)
