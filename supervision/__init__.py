@@ -46,13 +46,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     tables.init_app(app)
 
     from .accounts import bp as accounts_bp
-    from .api import models as _api_models  # noqa: F401
+    from .annexes import bp as annexes_bp
+    from .api import bp as api_bp
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
     from .enterprises import bp as enterprises_bp
     from .home import bp as home_bp
-    from .imports import models as _import_models  # noqa: F401
+    from .imports import bp as imports_bp
     from .industries import bp as industries_bp
     from .organisations import bp as organisations_bp
     from .plans import bp as plans_bp
@@ -69,6 +70,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         industries_bp,
         enterprises_bp,
         tasks_bp,
+        imports_bp,
+        api_bp,
+        annexes_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -192,3 +192,9 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(calendar_cli)
+    from .annexes.cli import annexes_cli
+
+    app.cli.add_command(annexes_cli)
+    from .enterprises.cli import enterprises_cli
+
+    app.cli.add_command(enterprises_cli)

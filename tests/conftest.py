@@ -238,12 +238,24 @@ def _a_enterprise_and_task(world: World):
 
     enterprise = create_enterprise(
         world.a_province,
-        EnterpriseData(credit_code=credit_code(1), name=f"甲省数据中心{World.MARKER}有限公司",
-                       division_code="320102", key_energy_unit=True),
+        EnterpriseData(
+            credit_code=credit_code(1),
+            name=f"甲省数据中心{World.MARKER}有限公司",
+            division_code="320102",
+            key_energy_unit=True,
+        ),
     )
     filing = filing_for(plan_for_year(2020), world.a_province)
-    task = add_task(filing, enterprise=enterprise, category=4, industry=None, agency=world.a_agency,
-                    inspectors=[world.a_inspector], planned_month=5, method=ReviewMethod.ON_SITE)
+    task = add_task(
+        filing,
+        enterprise=enterprise,
+        category=4,
+        industry=None,
+        agency=world.a_agency,
+        inspectors=[world.a_inspector],
+        planned_month=5,
+        method=ReviewMethod.ON_SITE,
+    )
     db.session.commit()
     return enterprise, task
 

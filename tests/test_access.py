@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from conftest import World, login
 from supervision.core.access import LOGIN, PUBLIC, access_of, can, sees_everything
 from supervision.core.models import AuditEntry, User
+from supervision.core.types import utcnow
 from supervision.extensions import db
 
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
@@ -27,12 +28,71 @@ SAMPLES = {
     "entity_id": lambda w: (str(w.a_agency.id), "A"),
     "on": lambda w: (date(2027, 1, 1), "national"),
     "year": lambda w: (2020, "national"),
+    "plan_year": lambda w: (2020, "national"),
     "province_code": lambda w: ("320000", "A"),
     "task_id": lambda w: (w.a_task.id, "A"),
     "event_id": lambda w: (_a_filing_event(w).id, "A"),
     "deliverable_id": lambda w: (_plan_2020().deliverables[0].id, "national"),
     "limit_id": lambda w: (_plan_limit().id, "national"),
+    "enterprise_id": lambda w: (w.a_enterprise.id, "A"),
+    "job_id": lambda w: (_a_import_job(w).id, "A"),
+    "kind": lambda w: ("enterprises", "national"),
+    "token_id": lambda w: (_a_api_token(w).id, "A"),
 }
+
+#: Query arguments some API endpoints take, pointing at province A (the ministry must name
+#: a province; a province's user naming another one gets 404).
+API_QUERIES = {
+    "api.list_tasks": {"province": "320000"},
+    "api.annexes": {"province": "320000"},
+}
+#: Methods the walks try (pages only have GET and POST; the API also PATCH and DELETE).
+WALKED_METHODS = {"GET", "POST", "PATCH", "DELETE"}
+
+
+def _a_api_token(world: World):
+    """An API token of province A's officer (made once per test; not audited, so it leaves
+    A's audit count alone)."""
+    from supervision.api.models import ApiToken
+    from supervision.api.service import hash_token
+
+    token = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == world.a_officer.id)
+    ).first()
+    if token is None:
+        token = ApiToken(
+            user_id=world.a_officer.id,
+            name=f"{World.MARKER}同步",
+            token_hash=hash_token(f"walk-{world.a_officer.id}"),
+            prefix="jnjc_walk",
+        )
+        db.session.add(token)
+        db.session.commit()
+    return token
+
+
+def _a_import_job(world: World):
+    """A refused import of province A whose report carries the marker (made once per test)."""
+    from supervision.imports.models import ImportJob
+
+    job = db.session.scalars(
+        select(ImportJob).where(ImportJob.province_id == world.a_province.id)
+    ).first()
+    if job is None:
+        job = ImportJob(
+            kind="enterprises",
+            province_id=world.a_province.id,
+            user_id=world.a_officer.id,
+            file_name=f"{World.MARKER}.xlsx",
+            stored_path="imports/missing.xlsx",
+            status="invalid",
+            errors=[{"row": 2, "column": "企业名称", "message": World.MARKER}],
+            error_count=1,
+            message=World.MARKER,
+        )
+        db.session.add(job)
+        db.session.commit()
+    return job
 
 
 def _plan_2020():
@@ -55,11 +115,16 @@ def _a_filing_event(world: World):
         select(FilingEvent).where(FilingEvent.filing_id == world.a_task.filing_id)
     ).first()
     if event is None:
-        event = FilingEvent(filing_id=world.a_task.filing_id, action="submitted", actor_name="test",
-                            snapshot=b"PK snapshot")
+        event = FilingEvent(
+            filing_id=world.a_task.filing_id,
+            action="submitted",
+            actor_name="test",
+            snapshot=b"PK snapshot",
+        )
         db.session.add(event)
         db.session.commit()
     return event
+
 
 ACTORS = [
     "ministry_officer",
@@ -84,8 +149,22 @@ def build(app, rule, world):
         value, owner = SAMPLES[name](world)
         values[name] = value
         owners.add(owner)
+    if rule.endpoint in API_QUERIES:
+        values.update(API_QUERIES[rule.endpoint])
+        owners.add("A")
     with app.test_request_context():
         return url_for(rule.endpoint, **values), ("A" if "A" in owners else "national")
+
+
+def is_api(rule) -> bool:
+    return rule.endpoint.startswith("api.")
+
+
+def assert_api_401(response, context):
+    """An API request without a token: told so in JSON, never redirected to the login page."""
+    assert response.status_code == 401, context
+    assert response.is_json and response.json["status"] == 401, context
+    assert "Set-Cookie" not in response.headers, context
 
 
 def test_every_endpoint_declares_its_access(app):
@@ -113,10 +192,12 @@ def test_anonymous_is_sent_to_login_everywhere_but_public_pages(app, world):
         url, _owner = build(app, rule, world)
         with app.test_request_context():
             access = access_of(rule.endpoint)
-        for method in sorted(rule.methods & {"GET", "POST"}):
+        for method in sorted(rule.methods & WALKED_METHODS):
             response = client.open(url, method=method)
             if access == PUBLIC:
                 assert response.status_code < 500, (method, url)
+            elif is_api(rule):
+                assert_api_401(response, (method, url))
             else:
                 assert response.status_code == 302, (method, url, response.status_code)
                 assert "/auth/login" in response.headers["Location"], (method, url)
@@ -134,15 +215,19 @@ def test_each_role_gets_exactly_its_pages_and_never_another_provinces_data(app, 
         with app.test_request_context():
             access = access_of(rule.endpoint)
             allowed = access in (PUBLIC, LOGIN) or can(db.session.merge(user), *access)
-        for method in sorted(rule.methods & {"GET", "POST"}):
+        for method in sorted(rule.methods & WALKED_METHODS):
             if rule.endpoint == "auth.logout":
                 continue  # would end the walk's session
+            if is_api(rule) and access != PUBLIC:
+                # The API ignores the session: without a token every role is refused alike.
+                assert_api_401(client.open(url, method=method), f"{actor} {method} {url}")
+                continue
             foreign = owner == "A" and in_province_b
             if method == "POST" and allowed and not foreign:
                 continue  # legitimate changes are the features' own tests
             response = client.open(url, method=method)
             status = response.status_code
-            body = response.get_data(as_text=True)
+            body = response.get_data().decode("utf-8", "replace")  # xlsx too
             context = f"{actor} {method} {url} → {status}"
             assert status < 500, context
             if not allowed:
@@ -160,6 +245,61 @@ def test_each_role_gets_exactly_its_pages_and_never_another_provinces_data(app, 
             if in_province_b:
                 assert World.MARKER not in body, f"leak: {context}"
     assert _a_audit_count(world) == before, "a walk changed province A's data"
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_role_gets_exactly_its_api_and_never_another_provinces_data(app, world, actor):
+    """The page walk's expectations, over the API with a bearer token of each role."""
+    from supervision.api.service import create_token
+
+    user: User = getattr(world, actor)
+    _token, raw = create_token(user, "walk", now=utcnow())
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {raw}"}
+    before = _a_audit_count(world)
+    client = app.test_client()
+    in_province_b = user.organisation_id in (world.b_province.id, world.b_agency.id)
+    walked = 0
+    for rule in walkable_rules(app):
+        if not is_api(rule):
+            continue
+        url, owner = build(app, rule, world)
+        with app.test_request_context():
+            access = access_of(rule.endpoint)
+            allowed = access in (PUBLIC, LOGIN) or can(db.session.merge(user), *access)
+        for method in sorted(rule.methods & WALKED_METHODS):
+            foreign = owner == "A" and in_province_b
+            if method != "GET" and allowed and not foreign:
+                continue  # legitimate changes are the API's own tests
+            response = client.open(url, method=method, headers=headers)
+            walked += 1
+            status = response.status_code
+            body = response.get_data().decode("utf-8", "replace")  # xlsx too
+            context = f"{actor} {method} {url} → {status}"
+            assert status < 500, context
+            assert status < 400 or response.is_json, context
+            if not allowed:
+                assert status == 403, context
+            elif foreign:
+                assert status == 404, context
+            elif method == "GET":
+                assert status == 200, context
+            if in_province_b:
+                assert World.MARKER not in body, f"leak: {context}"
+    assert walked, "no API routes walked"
+    assert _a_audit_count(world) == before, "an API walk changed province A's data"
+
+
+def test_positive_control_the_api_shows_province_a_its_marker(app, world):
+    """The API walk's leak check can fail: A's token reads A's marker."""
+    from supervision.api.service import create_token
+
+    _token, raw = create_token(world.a_officer, "control", now=utcnow())
+    db.session.commit()
+    response = app.test_client().get(
+        f"/api/v1/enterprises/{world.a_enterprise.id}", headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert World.MARKER in response.get_data(as_text=True)
 
 
 def test_positive_control_province_a_sees_its_own_marker(app, world):

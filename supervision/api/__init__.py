@@ -1,0 +1,9 @@
+"""The JSON API (/api/v1) for provincial systems: bearer tokens, the pages' access rules."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import auth, models, views  # noqa: E402,F401
+
+bp.record_once(auth.install)

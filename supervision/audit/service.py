@@ -29,6 +29,8 @@ ENTITY_LABELS = {
     "task_filings": _l("任务申报"),
     "supervision_tasks": _l("专项监察任务"),
     "coverage_exemptions": _l("未列入说明"),
+    "import_jobs": _l("导入"),
+    "api_tokens": _l("接口令牌"),
 }
 
 ACTION_LABELS = {

@@ -49,3 +49,17 @@ class PasswordChangeForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("退出"))
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("令牌名称"),
+        [DataRequired(message=_l("请填写令牌名称。")), Length(max=80)],
+        filters=[strip],
+        description=_l("写明用途，例如“省节能监察平台同步”。"),
+    )
+    submit = SubmitField(_l("创建令牌"))
+
+
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField(_l("吊销"))

@@ -2,20 +2,32 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from limits import parse as parse_limit
 
 from ..accounts import rules as account_rules
 from ..accounts import service as accounts
+from ..api import service as api_tokens
 from ..core.access import public, requires
 from ..core.forms import run_service
 from ..core.models import User
 from ..core.types import utcnow
 from ..extensions import db, limiter, login_manager
 from . import bp
-from .forms import LanguageForm, LoginForm, PasswordChangeForm
+from .forms import ApiTokenForm, LanguageForm, LoginForm, PasswordChangeForm, RevokeTokenForm
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
@@ -147,4 +159,49 @@ def profile():
             login_user(current_user)  # the token changed: keep this session, end the others
             flash(_("密码已修改，其他已登录的会话已退出。"), "success")
             return redirect(url_for(".profile"))
-    return render_template("auth/profile.html", form=form)
+    return _profile_page(form=form)
+
+
+def _profile_page(*, form=None, token_form=None, new_token: str | None = None):
+    response = make_response(
+        render_template(
+            "auth/profile.html",
+            form=form or PasswordChangeForm(formdata=None),
+            token_form=token_form or ApiTokenForm(formdata=None),
+            revoke_form=RevokeTokenForm(formdata=None),
+            tokens=api_tokens.active_tokens(current_user),
+            new_token=new_token,
+        )
+    )
+    if new_token:
+        # The token is in this page only: keep it out of every cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/profile/tokens")
+@requires()
+def create_token():
+    """A new API token for oneself, shown on the answer page once and never again."""
+    token_form = ApiTokenForm()
+    if token_form.validate_on_submit():
+        created = run_service(
+            token_form,
+            lambda: api_tokens.create_token(current_user, token_form.name.data, now=utcnow()),
+        )
+        if created is not None:
+            _token, raw = created
+            return _profile_page(new_token=raw)
+    return _profile_page(token_form=token_form)
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@requires()
+def revoke_token(token_id: int):
+    """Revoke one of one's own tokens: programs using it are refused from now on."""
+    token = api_tokens.own_token(current_user, token_id) or abort(404)
+    if RevokeTokenForm().validate_on_submit():
+        api_tokens.revoke_token(token, now=utcnow())
+        db.session.commit()
+        flash(_("令牌“%(name)s”已吊销。", name=token.name), "success")
+    return redirect(url_for(".profile"))

@@ -136,10 +136,24 @@ def access_of(endpoint: str | None):
     return getattr(view, "__access__", None)
 
 
+#: Blueprints whose requests carry their own credentials (API tokens) instead of the login
+#: session: blueprint name → function that sets the request's user, or leaves it anonymous.
+REQUEST_AUTHENTICATORS: dict[str, Callable[[], None]] = {}
+
+
+def register_authenticator(blueprint: str, authenticate: Callable[[], None]) -> None:
+    """Requests to ``blueprint`` are authenticated by ``authenticate()`` (never by the session),
+    before their access rule is checked; an anonymous one is answered 401, not redirected."""
+    REQUEST_AUTHENTICATORS[blueprint] = authenticate
+
+
 def enforce_access():
     """``before_request``: the single gate every request passes."""
     if request.endpoint is None:  # 404 / 405 from routing: let Flask answer
         return None
+    authenticate = REQUEST_AUTHENTICATORS.get(request.blueprint)
+    if authenticate is not None:
+        authenticate()  # first, so nothing reads the session's user for this request
     access = access_of(request.endpoint)
     if access == PUBLIC:
         return None
@@ -147,6 +161,8 @@ def enforce_access():
         current_app.logger.error("endpoint %s declares no access rule", request.endpoint)
         abort(403)
     if not current_user.is_authenticated:
+        if authenticate is not None:
+            abort(401)  # a machine client is told, not sent to the login page
         return current_app.login_manager.unauthorized()
     if access != LOGIN and not can(current_user, *access):
         abort(403)

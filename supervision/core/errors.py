@@ -1,6 +1,8 @@
 """Error pages in the user's language, and domain errors every feature may raise."""
 
-from flask import render_template
+import json
+
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest
@@ -27,7 +29,31 @@ class DomainError(Exception):
         return str(self.message)
 
 
-def _page(status: int, title: str, message: str):
+#: Requests under this prefix come from programs: their errors are JSON, never pages.
+API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def json_response(data, status: int = 200, headers: dict | None = None):
+    """JSON in UTF-8 as it is (Chinese stays readable, not \\u-escaped)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return current_app.response_class(
+        body, status=status, headers=headers, mimetype="application/json"
+    )
+
+
+def json_error(status: int, message: str, **extra):
+    """The API's error body: ``{"status": 404, "message": "…"}`` plus any ``extra`` members."""
+    headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status == 401 else None
+    return json_response({"status": status, "message": str(message), **extra}, status, headers)
+
+
+def _page(status: int, title: str, message: str, api_message: str | None = None):
+    if is_api_request():
+        return json_error(status, api_message or message)
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
@@ -40,19 +66,44 @@ def init_app(app) -> None:
             return _page(
                 400, _("页面已过期"), _("页面已过期或缺少安全令牌，请刷新页面后重新提交。")
             )
-        return _page(400, _("请求无效"), _("请求无效，请返回后刷新页面再试。"))
+        return _page(400, _("请求无效"), _("请求无效，请返回后刷新页面再试。"), _("请求无效。"))
+
+    @app.errorhandler(401)
+    def unauthorized(error):
+        return _page(
+            401,
+            _("需要登录"),
+            _("请先登录。"),
+            _("缺少有效的访问令牌：请在请求头中提供 Authorization: Bearer <令牌>。"),
+        )
 
     @app.errorhandler(403)
     def forbidden(error):
-        return _page(403, _("无权访问"), _("您的账号没有访问此页面的权限。"))
+        return _page(
+            403,
+            _("无权访问"),
+            _("您的账号没有访问此页面的权限。"),
+            _("您的账号没有执行此操作的权限。"),
+        )
 
     @app.errorhandler(404)
     def not_found(error):
-        return _page(404, _("未找到"), _("您要找的页面或记录不存在，或不在您的权限范围内。"))
+        return _page(
+            404,
+            _("未找到"),
+            _("您要找的页面或记录不存在，或不在您的权限范围内。"),
+            _("您要找的地址或记录不存在，或不在您的权限范围内。"),
+        )
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return _page(405, _("不支持的操作"), _("此页面不支持该请求方式。"))
+        return _page(
+            405, _("不支持的操作"), _("此页面不支持该请求方式。"), _("该地址不支持此请求方式。")
+        )
+
+    @app.errorhandler(409)
+    def conflict(error):
+        return _page(409, _("操作冲突"), _("该操作与记录的当前状态冲突，请刷新后再试。"))
 
     @app.errorhandler(413)
     def too_large(error):

@@ -68,6 +68,17 @@ class DuplicateEnterprise(DomainError):
         self.existing = existing
 
 
+def registered_elsewhere_message(code: str, province_name: str) -> str:
+    """A duplicate code told to someone who may not see the existing record: only where."""
+    return str(
+        _l(
+            "统一社会信用代码 %(code)s 已在%(province)s的企业名录中登记。",
+            code=code,
+            province=province_name,
+        )
+    )
+
+
 @dataclass
 class EnterpriseData:
     """Validated values for one enterprise (from a form, an import row or an API body)."""

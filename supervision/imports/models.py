@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import access
 from ..core.models import Organisation, User
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
@@ -47,3 +48,7 @@ class ImportJob(db.Model):
 
     province: Mapped[Organisation | None] = relationship()
     user: Mapped[User | None] = relationship()
+
+
+# A job belongs to the province whose data it brings in; the ministry sees every job.
+access.register_scope(ImportJob, lambda user: access.province_clause(user, ImportJob.province_id))

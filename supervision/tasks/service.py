@@ -411,10 +411,11 @@ def _record(
     return event
 
 
-def submit_filing(
-    filing: TaskFiling, *, actor: User | None, now: datetime, snapshot_builder=None
-) -> FilingEvent:
+def submit_filing(filing: TaskFiling, *, actor: User | None, now: datetime) -> FilingEvent:
     """Submit (or resubmit) to the ministry: locks the filing and keeps the annexes as sent."""
+    # Imported here: the annexes read this module's counts.
+    from ..annexes.service import build_province_annexes
+
     if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
         raise DomainError(_l("任务申报已报送，不能重复报送。"))
     if task_total(filing) == 0:
@@ -446,8 +447,7 @@ def submit_filing(
     filing.status = FilingStatus.SUBMITTED
     filing.submitted_at = now
     db.session.flush()
-    snapshot = snapshot_builder(filing) if snapshot_builder else None
-    event = _record(filing, action, actor, now=now, snapshot=snapshot)
+    event = _record(filing, action, actor, now=now, snapshot=build_province_annexes(filing))
     db.session.flush()
     return event
 

@@ -313,14 +313,6 @@ def funds(year: int, province_code: str):
     return render_template("tasks/funds.html", form=form, filing=filing, may_file=may_file)
 
 
-def _snapshot(filing: TaskFiling) -> bytes | None:
-    try:
-        from ..annexes.service import build_province_annexes
-    except ImportError:  # the annex builder ships with its own feature
-        return None
-    return build_province_annexes(filing)
-
-
 @bp.post("/<int:year>/<province_code>/submit")
 @requires(Permission.FILE_TASKS)
 def submit(year: int, province_code: str):
@@ -328,9 +320,7 @@ def submit(year: int, province_code: str):
     _require_filer(filing)
     if ButtonForm().validate_on_submit():
         try:
-            event = service.submit_filing(
-                filing, actor=current_user, now=utcnow(), snapshot_builder=_snapshot
-            )
+            event = service.submit_filing(filing, actor=current_user, now=utcnow())
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")

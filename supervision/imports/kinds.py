@@ -1,0 +1,99 @@
+"""The registry of import kinds: what a feature declares to have its tables imported.
+
+A feature builds an ``ImportKind`` and calls ``register_kind`` when its module is loaded; the
+upload, validation report, preview, confirmation and progress pages then work for it as they
+do for the enterprise registry (see ``supervision/enterprises/importing.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.access import Permission
+from ..core.models import Organisation, User
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a kind's table: its key in row dicts and its header in the file."""
+
+    key: str
+    header: str
+    #: A file without this column is refused as a whole.
+    required: bool = False
+
+
+@dataclass
+class ImportContext:
+    """What a kind's hooks know about the job; ``state`` is the kind's own scratch space
+    (lookups loaded in ``prepare``, keys seen so far in the file …)."""
+
+    job_id: int
+    province: Organisation | None
+    user: User | None
+    params: dict
+    #: The row being validated, numbered as Excel shows it.
+    row: int = 0
+    state: dict = field(default_factory=dict)
+
+
+def _nothing(context: ImportContext) -> None:
+    return None
+
+
+def _no_batch_check(batch: list[tuple[int, Any]], context: ImportContext) -> list:
+    return []
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What a feature registers to have its tables imported.
+
+    - ``validate_row(row, context) -> (value | None, [(column key, message)])``: ``row`` maps
+      every column key to the cell's text ("" when empty or absent). Called once per row in
+      the validation pass and again in the import pass.
+    - ``check_batch(batch, context) -> [(row, column key, message)]``: checks needing the
+      database, for up to ``BATCH_SIZE`` ``(row, value)`` pairs at once (one query per batch).
+      Called in both passes; in the import pass inside the import's transaction.
+    - ``write_batch(values, context)``: insert one batch (Core ``insert()``, never one ORM
+      object per row). Flushes at most: the machinery commits once, at the end.
+    - ``prepare(context)``: load what the row checks need into ``context.state``.
+    - ``preview(value) -> [text per column]``: a row as the confirmation page shows it.
+    """
+
+    name: str
+    label: Any
+    columns: tuple[Column, ...]
+    validate_row: Callable[[dict[str, str], ImportContext], tuple[Any, list[tuple[str, str]]]]
+    write_batch: Callable[[list[Any], ImportContext], None]
+    check_batch: Callable[[list[tuple[int, Any]], ImportContext], list] = _no_batch_check
+    prepare: Callable[[ImportContext], None] = _nothing
+    preview: Callable[[Any], list[str]] | None = None
+    #: Needed (besides the import pages' own) to upload and confirm this kind.
+    permission: Permission = Permission.MANAGE_REGISTRY
+    #: Endpoints: the blank template to download, and where the imported rows are listed.
+    template_endpoint: str | None = None
+    done_endpoint: str | None = None
+    #: Help shown on the upload page.
+    description: Any = ""
+
+    def header(self, key: str | None) -> str:
+        for column in self.columns:
+            if column.key == key:
+                return column.header
+        return ""
+
+
+KINDS: dict[str, ImportKind] = {}
+
+
+def register_kind(kind: ImportKind) -> ImportKind:
+    """A feature makes its table importable (call at import time of its module)."""
+    KINDS[kind.name] = kind
+    return kind
+
+
+def kind_of(name: str) -> ImportKind | None:
+    return KINDS.get(name)

@@ -1,0 +1,175 @@
+"""Uploaded tables read row by row: .xlsx streamed with openpyxl, .csv with the csv module."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import re
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.errors import DomainError
+
+#: File extensions accepted, and the format each one means.
+FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
+#: Encodings a CSV may use: what Excel writes as "CSV UTF-8", and the Chinese national one
+#: (a superset of GBK and GB2312, which Excel writes as plain "CSV" on Chinese Windows).
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+_CHUNK = 1 << 20
+
+
+class UnreadableFile(DomainError):
+    """The file is not a table we can read; nothing of it is imported."""
+
+
+def file_format(file_name: str) -> str:
+    """``xlsx`` or ``csv`` from the file name, or refused with a message saying what is accepted."""
+    suffix = Path(file_name or "").suffix.lower()
+    if suffix == ".xls":
+        raise UnreadableFile(_l("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传。"))
+    if suffix not in FORMATS:
+        raise UnreadableFile(_l("只接受 .xlsx 或 .csv 文件。"))
+    return FORMATS[suffix]
+
+
+def sniff(path: Path, fmt: str) -> dict:
+    """Check the content matches the extension; returns reading parameters (the encoding).
+
+    A renamed binary (a picture called .csv, a .doc called .xlsx) is refused here, before
+    any row is read.
+    """
+    if fmt == "xlsx":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+            # Word and PowerPoint files are such zips too: a workbook has its parts under xl/.
+            ok = "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+        except (zipfile.BadZipFile, OSError):
+            ok = False
+        if not ok:
+            raise UnreadableFile(
+                _l("文件内容不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件。")
+            )
+        return {"format": "xlsx"}
+    encoding = csv_encoding(path)
+    if encoding is None:
+        raise UnreadableFile(
+            _l("文件不是 UTF-8 或 GB18030（GBK）编码的 CSV 文本，可能是改了扩展名的其他文件。")
+        )
+    return {"format": "csv", "encoding": encoding}
+
+
+def csv_encoding(path: Path) -> str | None:
+    """The first of ``CSV_ENCODINGS`` the whole file decodes in, None for binary content."""
+    for encoding in CSV_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    if _looks_binary(decoder.decode(chunk)):
+                        return None
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+#: C0 control characters but tab and line breaks: never in legitimate text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _looks_binary(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+@contextlib.contextmanager
+def open_rows(path: Path, params: dict) -> Iterator[tuple[int | None, Iterator[tuple[int, list]]]]:
+    """``(estimated data rows or None, rows)``: rows are ``(row number, raw cells)``, the row
+    number being the one Excel shows (the header is row 1). Read lazily, one row at a time."""
+    if params.get("format") == "xlsx":
+        with _xlsx_rows(path) as result:
+            yield result
+    else:
+        with path.open(encoding=params.get("encoding", "utf-8-sig"), newline="") as fh:
+            yield _csv_line_count(path), enumerate(csv.reader(fh), start=1)
+
+
+@contextlib.contextmanager
+def _xlsx_rows(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise UnreadableFile(_l("无法读取该 Excel 文件，文件可能已损坏。")) from exc
+    try:
+        if not workbook.worksheets:
+            yield 0, iter(())
+            return
+        sheet = workbook.worksheets[0]
+        estimate = sheet.max_row - 1 if sheet.max_row else None
+        # Some programs write a wrong <dimension>: read every cell there is, not just the
+        # range it claims (rows then come ragged, which the caller pads).
+        sheet.reset_dimensions()
+        yield estimate, _guarded(enumerate(sheet.iter_rows(values_only=True), start=1))
+    finally:
+        workbook.close()
+
+
+def _guarded(rows):
+    try:
+        yield from rows
+    except Exception as exc:  # a damaged sheet part found halfway through
+        raise UnreadableFile(_l("无法读取该 Excel 文件，文件可能已损坏。")) from exc
+
+
+def _csv_line_count(path: Path) -> int:
+    lines = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            lines += chunk.count(b"\n")
+    return max(lines - 1, 0)
+
+
+def cell_text(value) -> str:
+    """A cell as the text a person sees in it.
+
+    Numbers typed into Excel come as int or float (a division code 320100, a phone number):
+    whole numbers lose the ".0"; dates come as datetime and become YYYY-MM-DD. Text stays
+    text, including text that starts with "=".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def header_key(text: str) -> str:
+    """A column header as matched: no spaces anywhere, ASCII parentheses as full-width ones."""
+    return "".join(str(text or "").split()).replace("(", "（").replace(")", "）")
+
+
+def has_control_characters(text: str) -> bool:
+    return _looks_binary(text)

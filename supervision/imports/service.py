@@ -1,0 +1,412 @@
+"""Import jobs: upload, the validation and import passes run in the background, confirm and
+cancel. The passes run in a thread (or a CLI command) and own their transactions; the other
+services only flush, like every service.
+
+Features register what they import with ``register_kind`` (re-exported from ``kinds``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..core import audit
+from ..core.errors import DomainError
+from ..core.models import Organisation, OrgKind, User
+from ..core.types import utcnow
+from ..extensions import db
+from . import passes, readers
+from .kinds import KINDS, Column, ImportContext, ImportKind, kind_of, register_kind
+from .models import ImportJob
+
+__all__ = ["KINDS", "Column", "ImportContext", "ImportKind", "kind_of", "register_kind"]
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class Status(enum.StrEnum):
+    UPLOADED = "uploaded"
+    VALIDATING = "validating"
+    INVALID = "invalid"
+    VALID = "valid"
+    IMPORTING = "importing"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    Status.UPLOADED: _l("已上传"),
+    Status.VALIDATING: _l("校验中"),
+    Status.INVALID: _l("有错误"),
+    Status.VALID: _l("待确认"),
+    Status.IMPORTING: _l("导入中"),
+    Status.DONE: _l("已导入"),
+    Status.FAILED: _l("失败"),
+    Status.CANCELLED: _l("已取消"),
+}
+#: A thread is (or should be) working on jobs in these states.
+RUNNING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.IMPORTING})
+#: The same file may not be uploaded again while a job for it is in one of these.
+ACTIVE = RUNNING | {Status.VALID}
+
+
+# -- upload -------------------------------------------------------------------------------------
+
+
+class DuplicateUpload(DomainError):
+    """The same file is already on its way in; ``job`` is that import."""
+
+    def __init__(self, job: ImportJob):
+        super().__init__(_l("同一文件已在导入中（导入任务 #%(id)s），请勿重复上传。", id=job.id))
+        self.job = job
+
+
+def home_province(user: User) -> Organisation | None:
+    """The provincial unit whose data the user maintains (None for the ministry)."""
+    org = user.organisation
+    if org.kind == OrgKind.MINISTRY:
+        return None
+    return org if org.kind == OrgKind.PROVINCE else org.province
+
+
+def provinces() -> list[Organisation]:
+    """Every provincial-level unit, in code order (for users who pick one)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrgKind.PROVINCE, Organisation.is_active.is_(True))
+            .order_by(Organisation.division_code)
+        )
+    )
+
+
+def upload_folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _path(name: str) -> Path:
+    return upload_folder() / name
+
+
+def create_job(
+    kind: ImportKind,
+    stream: BinaryIO,
+    file_name: str,
+    *,
+    province: Organisation | None,
+    user: User | None,
+    source: str = "web",
+    params: dict | None = None,
+) -> ImportJob:
+    """Keep the uploaded file under ``instance/imports/`` and open a job for it (status
+    uploaded). Refuses a wrong extension, a content that does not match it, an empty or too
+    large file, and a file already being imported for the same province."""
+    fmt = readers.file_format(file_name)
+    stored = f"{uuid.uuid4().hex}.{fmt}"
+    path = _path(stored)
+    limit = current_app.config.get("IMPORTS_MAX_BYTES", MAX_UPLOAD_BYTES)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("wb") as out:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise readers.UnreadableFile(
+                        _l("文件超过 %(mb)s MB，请拆分后分批导入。", mb=limit // (1024 * 1024))
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise readers.UnreadableFile(_l("文件是空的。"))
+        reading = readers.sniff(path, fmt)
+        sha = digest.hexdigest()
+        existing = db.session.scalar(
+            select(ImportJob).where(
+                ImportJob.kind == kind.name,
+                ImportJob.file_sha256 == sha,
+                ImportJob.province_id == (province.id if province else None),
+                ImportJob.status.in_([s.value for s in ACTIVE]),
+            )
+        )
+        if existing is not None:
+            raise DuplicateUpload(existing)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    job = ImportJob(
+        kind=kind.name,
+        province_id=province.id if province else None,
+        user_id=user.id if user else None,
+        file_name=_display_name(file_name),
+        stored_path=f"imports/{stored}",
+        file_sha256=sha,
+        status=Status.UPLOADED.value,
+        params={**(params or {}), **reading, "source": source},
+        errors=[],
+        summary={},
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def _display_name(file_name: str) -> str:
+    name = Path(str(file_name).replace("\\", "/")).name
+    return "".join(c for c in name if ord(c) >= 32)[:255] or "upload"
+
+
+def start(app, job_id: int, phase: str) -> None:
+    """Run ``phase`` ("validate" or "import") of a job: in a daemon thread with its own app
+    context, or right here when ``IMPORTS_INLINE`` is set (tests). The caller commits first."""
+    work = validate_job if phase == "validate" else import_job
+    if app.config.get("IMPORTS_INLINE"):
+        work(app, job_id)
+        return
+    threading.Thread(
+        target=work, args=(app, job_id), name=f"import-{job_id}-{phase}", daemon=True
+    ).start()
+
+
+def confirm(job: ImportJob) -> bool:
+    """valid → importing, once (a second click or a second tab changes nothing)."""
+    result = db.session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job.id, ImportJob.status == Status.VALID.value)
+        .values(status=Status.IMPORTING.value, processed_rows=0)
+    )
+    db.session.expire(job)
+    return result.rowcount == 1
+
+
+def cancel(job: ImportJob) -> bool:
+    """Drop a job waiting for confirmation (or a refused one): its files are deleted."""
+    if job.status not in (Status.VALID, Status.INVALID):
+        return False
+    keep_report = job.status == Status.INVALID
+    job.status = Status.CANCELLED.value
+    job.finished_at = job.finished_at or utcnow()
+    _remove_files(job, keep_report=keep_report)
+    db.session.flush()
+    return True
+
+
+# -- the two phases ----------------------------------------------------------------------------
+
+#: Rows imported so far by jobs of this process, for the status page while the import's
+#: transaction is open (SQLite allows no second writer meanwhile, so there the count cannot
+#: be committed until the end).
+LIVE_PROGRESS: dict[int, int] = {}
+
+
+def validate_job(app, job_id: int) -> None:
+    """Validation pass: read every row once, collect every error; nothing is imported."""
+    _run(app, job_id, Status.UPLOADED, _validate)
+
+
+def import_job(app, job_id: int) -> None:
+    """Import pass of a confirmed job: all rows in one transaction, or none."""
+    _run(app, job_id, Status.IMPORTING, _import)
+
+
+def _run(app, job_id: int, expected: Status, work) -> None:
+    with app.app_context():
+        job = db.session.get(ImportJob, job_id)
+        if job is None or job.status != expected:
+            return
+        kind = KINDS[job.kind]
+        with _as_uploader(app, job):
+            try:
+                work(job, kind)
+            except IntegrityError:
+                db.session.rollback()
+                _finish_invalid(
+                    db.session.get(ImportJob, job_id),
+                    None,
+                    _(
+                        "导入时与同时写入的数据发生冲突（如重复的代码），未导入任何数据。请重新上传。"
+                    ),
+                )
+            except readers.UnreadableFile as exc:
+                db.session.rollback()
+                _finish_invalid(db.session.get(ImportJob, job_id), None, str(exc))
+            except Exception:
+                app.logger.exception("import job %s failed", job_id)
+                db.session.rollback()
+                job = db.session.get(ImportJob, job_id)
+                job.status = Status.FAILED.value
+                job.message = _("导入过程中出现系统错误，未导入任何数据。请稍后重试或联系管理员。")
+                job.finished_at = utcnow()
+                _remove_files(job)
+                db.session.commit()
+            finally:
+                LIVE_PROGRESS.pop(job_id, None)
+
+
+@contextlib.contextmanager
+def _as_uploader(app, job: ImportJob) -> Iterator[None]:
+    """Attribute the job's changes to whoever uploaded it, in his language."""
+    user = job.user
+    params = job.params or {}
+    source = params.get("source", "web")
+    actor = (
+        audit.Actor.for_user(user, ip=params.get("ip"), source=source)
+        if user is not None
+        else audit.Actor(None, "command line", source=source)
+    )
+    locale = user.locale if user is not None and user.locale in app.config["LANGUAGES"] else None
+    with audit.acting_as(actor), force_locale(locale or app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
+
+
+def _context(job: ImportJob) -> ImportContext:
+    return ImportContext(job.id, job.province, job.user, dict(job.params or {}))
+
+
+def _validate(job: ImportJob, kind: ImportKind) -> None:
+    job.status = Status.VALIDATING.value
+    job.processed_rows = job.error_count = 0
+    db.session.commit()
+    context = _context(job)
+    kind.prepare(context)
+    errors = passes.ErrorReport(kind, _path(f"{job.id}-errors.csv"))
+    spool = f"{job.id}-rows.csv"
+
+    def started(estimate: int | None) -> None:
+        job.total_rows = estimate or 0
+        db.session.commit()
+
+    def progress(rows: int) -> None:
+        job.processed_rows = rows
+        db.session.commit()
+
+    try:
+        rows, preview, problem = passes.validate_rows(
+            Path(current_app.instance_path) / job.stored_path,
+            job.params,
+            kind,
+            context,
+            errors,
+            _path(spool),
+            on_start=started,
+            progress=progress,
+        )
+    finally:
+        errors.close()
+    if problem is None and errors.count:
+        problem = _("文件中有 %(n)s 处错误，未导入任何数据。", n=errors.count)
+    if problem is not None:
+        return _finish_invalid(job, errors, problem)
+    job.status = Status.VALID.value
+    job.total_rows = job.processed_rows = rows
+    job.params = {**job.params, "spool": spool}
+    job.summary = {"rows": rows, "headers": [c.header for c in kind.columns], "preview": preview}
+    job.message = ""
+    db.session.commit()
+
+
+def _import(job: ImportJob, kind: ImportKind) -> None:
+    """Re-read the validated rows, re-check them (duplicates against the database inside this
+    transaction: someone may have added one since), write them in batches, commit once."""
+    job_id, province_id, file_name = job.id, job.province_id, job.file_name
+    context = _context(job)
+    kind.prepare(context)
+    errors = passes.ErrorReport(kind, _path(f"{job_id}-errors.csv"))
+    sqlite = db.engine.dialect.name == "sqlite"
+
+    def progress(rows: int) -> None:
+        LIVE_PROGRESS[job_id] = rows
+        if not sqlite:  # PostgreSQL takes a second writer beside the open transaction
+            with db.engine.begin() as connection:
+                table = ImportJob.__table__
+                connection.execute(
+                    update(table).where(table.c.id == job_id).values(processed_rows=rows)
+                )
+
+    try:
+        written = passes.import_rows(
+            _path(job.params["spool"]), kind, context, errors, progress=progress
+        )
+    finally:
+        errors.close()
+    if errors.count:
+        db.session.rollback()
+        return _finish_invalid(
+            db.session.get(ImportJob, job_id),
+            errors,
+            _(
+                "确认导入时重新检查发现 %(n)s 处错误（数据可能已被他人修改），未导入任何数据。",
+                n=errors.count,
+            ),
+        )
+    audit.record(
+        db.session,
+        action="import",
+        # The job is the record: an import's entry never mixes into one enterprise's history.
+        entity="import_jobs",
+        entity_id=str(job_id),
+        label=file_name,
+        scope_org_id=province_id,
+        changes={"kind": (None, kind.name), "rows": (None, written)},
+    )
+    job.status = Status.DONE.value
+    job.processed_rows = written
+    job.summary = {**(job.summary or {}), "imported": written}
+    job.finished_at = utcnow()
+    db.session.commit()
+    _remove_files(job, keep_report=False)
+
+
+def _finish_invalid(job: ImportJob, errors: passes.ErrorReport | None, message: str) -> None:
+    if errors is not None:
+        errors.close()
+    job.status = Status.INVALID.value
+    job.message = str(message)[:500]
+    if errors is not None:
+        job.errors = errors.first
+        job.error_count = errors.count
+    job.finished_at = utcnow()
+    db.session.commit()
+    _remove_files(job, keep_report=errors is not None and errors.count > 0)
+
+
+def _remove_files(job: ImportJob, *, keep_report: bool = False) -> None:
+    """The upload and the validated rows are not kept once a job is over; the error report is
+    kept while it has something to say."""
+    folder = upload_folder()
+    names = [f"{job.id}-rows.csv"]
+    if job.stored_path:
+        names.append(Path(job.stored_path).name)
+    if not keep_report:
+        names.append(f"{job.id}-errors.csv")
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
+
+
+def error_report_path(job: ImportJob) -> Path | None:
+    path = _path(f"{job.id}-errors.csv")
+    return path if path.exists() else None
+
+
+def live_progress(job: ImportJob) -> int:
+    return max(job.processed_rows or 0, LIVE_PROGRESS.get(job.id, 0))

@@ -1,0 +1,196 @@
+"""Import pages: upload a file, follow its validation, read the error report or the preview,
+confirm, follow the import."""
+
+import csv
+import io
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core import access
+from ..core.access import Permission, can, requires
+from ..core.errors import DomainError
+from ..core.forms import as_choices
+from ..core.models import Organisation, OrgKind
+from ..extensions import db
+from . import bp, service
+from .forms import ButtonForm, UploadForm
+from .models import ImportJob
+
+#: Who works with import jobs: the people who maintain provincial data (ministry and
+#: provincial officers). A kind may ask for more (``ImportKind.permission``).
+IMPORT_PAGES = Permission.MANAGE_REGISTRY
+
+
+def _kind(name: str) -> service.ImportKind:
+    kind = service.kind_of(name)
+    if kind is None:
+        abort(404)
+    if not can(current_user, kind.permission):
+        abort(403)
+    return kind
+
+
+def _job(job_id: int) -> tuple[ImportJob, service.ImportKind]:
+    job = access.get_or_404(ImportJob, job_id)
+    return job, _kind(job.kind)
+
+
+@bp.get("/")
+@requires(IMPORT_PAGES)
+def index():
+    """Recent imports of the user's province (the ministry: of every province)."""
+    stmt = access.scoped(ImportJob).order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+    pagination = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "imports/index.html", pagination=pagination, kinds=service.KINDS, Status=service.Status
+    )
+
+
+@bp.route("/new/<kind>", methods=["GET", "POST"])
+@requires(IMPORT_PAGES)
+def new(kind: str):
+    """Upload a file; it is checked in full in the background before anything is imported."""
+    import_kind = _kind(kind)
+    form = UploadForm()
+    own = service.home_province(current_user)
+    if own is None:
+        form.province_id.choices = as_choices(
+            [("", "—"), *((str(p.id), p.name) for p in service.provinces())]
+        )
+    else:
+        del form.province_id
+    if form.validate_on_submit():
+        province = own or _chosen_province(form)
+        if province is not None:
+            upload = form.file.data
+            try:
+                job = service.create_job(
+                    import_kind,
+                    upload.stream,
+                    upload.filename or "",
+                    province=province,
+                    user=current_user,
+                    params={"ip": request.remote_addr},
+                )
+            except service.DuplicateUpload as error:
+                db.session.rollback()
+                flash(str(error), "warning")
+                return redirect(url_for(".detail", job_id=error.job.id))
+            except DomainError as error:
+                db.session.rollback()
+                form.file.errors.append(str(error))
+            else:
+                db.session.commit()
+                service.start(current_app._get_current_object(), job.id, "validate")
+                return redirect(url_for(".detail", job_id=job.id))
+    return render_template("imports/new.html", form=form, kind=import_kind, province=own)
+
+
+def _chosen_province(form) -> Organisation | None:
+    raw = form.province_id.data or ""
+    province = None
+    if raw.isdigit():
+        province = db.session.scalar(
+            access.scoped(Organisation).where(
+                Organisation.id == int(raw), Organisation.kind == OrgKind.PROVINCE
+            )
+        )
+    if province is None:
+        form.province_id.errors.append(_("请选择导入到哪个省级单位。"))
+    return province
+
+
+@bp.get("/<int:job_id>")
+@requires(IMPORT_PAGES)
+def detail(job_id: int):
+    """Progress while running; then the error report, the preview to confirm, or the result."""
+    job, kind = _job(job_id)
+    errors = sorted(job.errors or [], key=lambda e: e.get("row", 0))
+    return render_template(
+        "imports/detail.html",
+        job=job,
+        kind=kind,
+        status=service.Status(job.status),
+        running=job.status in service.RUNNING,
+        processed=service.live_progress(job),
+        errors=errors,
+        has_report=service.error_report_path(job) is not None,
+    )
+
+
+@bp.get("/<int:job_id>/status")
+@requires(IMPORT_PAGES)
+def status(job_id: int):
+    """The job's state for the progress page's script (polled every second)."""
+    job, _kind_ = _job(job_id)
+    return jsonify(
+        status=job.status,
+        label=service.Status(job.status).label,
+        processed=service.live_progress(job),
+        total=job.total_rows,
+        errors=job.error_count,
+        running=job.status in service.RUNNING,
+    )
+
+
+@bp.get("/<int:job_id>/errors.csv")
+@requires(IMPORT_PAGES)
+def error_report(job_id: int):
+    """Every error of the job (row, column, reason) as CSV that Excel opens directly."""
+    job, _kind_ = _job(job_id)
+    name = f"import-{job.id}-errors.csv"
+    path = service.error_report_path(job)
+    if path is not None:
+        return send_file(path, mimetype="text/csv", as_attachment=True, download_name=name)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("行号"), _("列"), _("错误原因")])
+    for error in job.errors or []:
+        writer.writerow([error.get("row"), error.get("column"), error.get("message")])
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/<int:job_id>/confirm")
+@requires(IMPORT_PAGES)
+def confirm(job_id: int):
+    """Import a validated file (all rows or none)."""
+    job, _kind_ = _job(job_id)
+    if ButtonForm().validate_on_submit():
+        if service.confirm(job):
+            db.session.commit()
+            service.start(current_app._get_current_object(), job.id, "import")
+        else:
+            db.session.rollback()
+            flash(_("该导入任务已确认或已结束，不能再次确认。"), "warning")
+    return redirect(url_for(".detail", job_id=job_id))
+
+
+@bp.post("/<int:job_id>/cancel")
+@requires(IMPORT_PAGES)
+def cancel(job_id: int):
+    """Give up a job waiting for confirmation; its file is deleted."""
+    job, _kind_ = _job(job_id)
+    if ButtonForm().validate_on_submit():
+        if service.cancel(job):
+            db.session.commit()
+            flash(_("已取消该导入，未导入任何数据。"), "success")
+        else:
+            flash(_("该导入任务当前不能取消。"), "warning")
+    return redirect(url_for(".detail", job_id=job_id))
