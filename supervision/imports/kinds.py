@@ -78,6 +78,14 @@ class ImportKind:
     done_endpoint: str | None = None
     #: Help shown on the upload page.
     description: Any = ""
+    #: Rows above the header (an official table's title and 填报单位 lines).
+    title_rows: int = 0
+    #: Lines of the header; a column's header is its lowest non-empty cell (two-level tables).
+    header_rows: int = 1
+    #: A row whose first cell reads this ends the data (the 合计 row; notes follow it).
+    end_marker: str | None = None
+    #: Headers of columns the file may carry but the import does not read (序号 …).
+    ignored_headers: tuple[str, ...] = ()
 
     def header(self, key: str | None) -> str:
         for column in self.columns:

@@ -55,25 +55,48 @@ class ErrorReport:
             self._fh.close()
 
 
-def header_positions(kind: ImportKind, header: list, errors: ErrorReport) -> dict[str, int]:
-    """Column key → position, from the file's first row; problems go to ``errors`` (row 1):
-    an unknown column, a column twice, a required column missing."""
+def read_header(kind: ImportKind, rows) -> tuple[int, list] | None:
+    """Skip the kind's title rows and merge its header lines: (header row number, cells)."""
+    for _skipped in range(kind.title_rows):
+        if next(rows, None) is None:
+            return None
+    merged: list = []
+    number = 0
+    for _line in range(kind.header_rows):
+        line = next(rows, None)
+        if line is None:
+            return None if not merged else (number, merged)
+        number, cells = line
+        cells = list(cells)
+        merged.extend([None] * (len(cells) - len(merged)))
+        for index, cell in enumerate(cells):
+            if readers.cell_text(cell):
+                merged[index] = cell
+    return number, merged
+
+
+def header_positions(
+    kind: ImportKind, header: list, errors: ErrorReport, row: int = 1
+) -> dict[str, int]:
+    """Column key → position, from the file's header; problems go to ``errors`` (at the
+    header's row): an unknown column, a column twice, a required column missing."""
     wanted = {readers.header_key(c.header): c for c in kind.columns}
+    ignored = {readers.header_key(h) for h in kind.ignored_headers}
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         text = readers.cell_text(cell)
-        if not text:
+        if not text or readers.header_key(text) in ignored:
             continue
         column = wanted.get(readers.header_key(text))
         if column is None:
-            errors.add(1, None, _("未知的列“%(h)s”：表头应与导入模板一致。", h=text), header=text)
+            errors.add(row, None, _("未知的列“%(h)s”：表头应与导入模板一致。", h=text), header=text)
         elif column.key in positions:
-            errors.add(1, column.key, _("列“%(h)s”出现了两次。", h=column.header))
+            errors.add(row, column.key, _("列“%(h)s”出现了两次。", h=column.header))
         else:
             positions[column.key] = index
     for column in kind.columns:
         if column.required and column.key not in positions:
-            errors.add(1, column.key, _("缺少必填列“%(h)s”。", h=column.header))
+            errors.add(row, column.key, _("缺少必填列“%(h)s”。", h=column.header))
     errors.flush()
     return positions
 
@@ -128,14 +151,16 @@ def validate_rows(
     ):
         on_start(estimate)
         spool = csv.writer(spool_fh)
-        first = next(rows, None)
+        first = read_header(kind, rows)
         if first is None:
             return 0, [], _("文件是空的：没有表头，也没有数据行。")
-        positions = header_positions(kind, list(first[1]), errors)
+        positions = header_positions(kind, list(first[1]), errors, first[0])
         if errors.count:
             return 0, [], _("表头有误，整个文件未导入。")
         for row_number, cells in rows:
             texts = [readers.cell_text(c) for c in cells]
+            if kind.end_marker is not None and texts and texts[0] == kind.end_marker:
+                break
             if not any(texts):
                 continue
             rows_seen += 1

@@ -247,7 +247,9 @@ def _run(app, job_id: int, expected: Status, work) -> None:
                         "导入时与同时写入的数据发生冲突（如重复的代码），未导入任何数据。请重新上传。"
                     ),
                 )
-            except readers.UnreadableFile as exc:
+            except (readers.UnreadableFile, DomainError) as exc:
+                # A file that cannot be read, or a business rule refusing the whole import
+                # (e.g. the filing was submitted meanwhile): nothing imported, say why.
                 db.session.rollback()
                 _finish_invalid(db.session.get(ImportJob, job_id), None, str(exc))
             except Exception:

@@ -83,7 +83,7 @@ def new(kind: str):
                     upload.filename or "",
                     province=province,
                     user=current_user,
-                    params={"ip": request.remote_addr},
+                    params={"ip": request.remote_addr, **_kind_params()},
                 )
             except service.DuplicateUpload as error:
                 db.session.rollback()
@@ -97,6 +97,12 @@ def new(kind: str):
                 service.start(current_app._get_current_object(), job.id, "validate")
                 return redirect(url_for(".detail", job_id=job.id))
     return render_template("imports/new.html", form=form, kind=import_kind, province=own)
+
+
+def _kind_params() -> dict:
+    """Parameters a kind takes from the upload page's address (e.g. ?plan=2020)."""
+    plan = request.args.get("plan", type=int)
+    return {"plan": plan} if plan else {}
 
 
 def _chosen_province(form) -> Organisation | None:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..industries import service as industries
 from ..plans import service as plans
 from ..plans.reference import CATEGORY_NUMERALS
-from . import bp, service
+from . import bp, importing, service  # noqa: F401 -- importing registers the Annex 2 kind
 from .forms import ButtonForm, CommentForm, ExemptionForm, FundsForm, TaskForm
 from .models import FilingEvent, ReviewMethod, SupervisionTask, TaskFiling
 
