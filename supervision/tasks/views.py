@@ -336,42 +336,43 @@ def submit(year: int, province_code: str):
     return redirect(url_for(".filing", year=year, province_code=province_code))
 
 
-@bp.post("/<int:year>/<province_code>/return")
-@requires(Permission.REVIEW_SUBMISSIONS)
-def return_filing(year: int, province_code: str):
+def _workflow_step(year: int, province_code: str, step, done_message):
+    """Run one workflow step (return, accept) from a comment form; report the outcome."""
     filing = _filing_or_404(year, province_code)
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            service.return_filing(
-                filing, actor=current_user, now=utcnow(), comment=form.comment.data or ""
-            )
+            step(filing, actor=current_user, now=utcnow(), comment=form.comment.data or "")
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:
             db.session.commit()
-            flash(_("已退回%(p)s，并附修改意见。", p=filing.province.name), "success")
+            flash(done_message(filing), "success")
     return redirect(url_for(".filing", year=year, province_code=province_code))
+
+
+@bp.post("/<int:year>/<province_code>/return")
+@requires(Permission.REVIEW_SUBMISSIONS)
+def return_filing(year: int, province_code: str):
+    """Send a submission back with the comments on what to correct."""
+    return _workflow_step(
+        year,
+        province_code,
+        service.return_filing,
+        lambda f: _("已退回%(p)s，并附修改意见。", p=f.province.name),
+    )
 
 
 @bp.post("/<int:year>/<province_code>/accept")
 @requires(Permission.REVIEW_SUBMISSIONS)
 def accept(year: int, province_code: str):
-    filing = _filing_or_404(year, province_code)
-    form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            service.accept_filing(
-                filing, actor=current_user, now=utcnow(), comment=form.comment.data or ""
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("已接收%(p)s的任务申报。", p=filing.province.name), "success")
-    return redirect(url_for(".filing", year=year, province_code=province_code))
+    return _workflow_step(
+        year,
+        province_code,
+        service.accept_filing,
+        lambda f: _("已接收%(p)s的任务申报。", p=f.province.name),
+    )
 
 
 @bp.get("/events/<int:event_id>/snapshot.xlsx")
