@@ -40,6 +40,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Read each response whole and close it, as a server does: file downloads
+        # (send_file) otherwise leave their handle open until garbage collection.
+        kwargs.setdefault("buffered", True)
         if has_app_context():
             db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
