@@ -18,7 +18,11 @@ FORBIDDEN_IN_RULES = {
     "xlsxwriter",
     "apscheduler",
 }
-PURE_MODULES = sorted(PACKAGE.rglob("rules.py")) + [PACKAGE / "core" / "workdays.py"]
+PURE_MODULES = (
+    sorted(PACKAGE.rglob("rules.py"))
+    + sorted(PACKAGE.rglob("rules/*.py"))
+    + [PACKAGE / "core" / "workdays.py"]
+)
 
 
 def imported_top_level_modules(path: Path) -> set[str]:

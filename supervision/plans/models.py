@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import Audited, label
@@ -24,6 +24,10 @@ class SupervisionPlan(Audited, db.Model):
     issued_on: Mapped[date | None] = mapped_column(info=label(_l("印发日期")))
     #: Which annex column layout this year's tables use (see annexes.layouts).
     annex_layout: Mapped[str] = mapped_column(String(16), info=label(_l("附件格式")))
+    #: 日常节能监察: what daily supervision checks this year, one check per line.
+    daily_supervision: Mapped[str] = mapped_column(
+        Text, default="", server_default="", info=label(_l("日常节能监察内容"))
+    )
 
     categories: Mapped[list[PlanCategory]] = relationship(
         back_populates="plan", order_by="PlanCategory.number", cascade="all, delete-orphan"

@@ -36,6 +36,7 @@ def seed_plan(data: dict = reference.PLAN_2020) -> bool:
         title=data["title"],
         issued_on=data["issued_on"],
         annex_layout=data["annex_layout"],
+        daily_supervision=data.get("daily_supervision", ""),
     )
     plan.categories = [
         PlanCategory(number=n, key=k, name=name, filed_alone=alone, scope=scope)
@@ -70,6 +71,7 @@ def copy_plan(
         title=title,
         issued_on=None,
         annex_layout=source.annex_layout,
+        daily_supervision=source.daily_supervision,
     )
     plan.categories = [
         PlanCategory(
