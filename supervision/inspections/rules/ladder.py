@@ -224,12 +224,16 @@ def ladder_tier(
     band = _band(lower, tier.upper, i == 0, i == len(tiers) - 1)
     rate, steps, how = tier.rate, None, ""
     if tier.kind is TierKind.STEP and rate is not None:
-        if lower is None:
-            reason = f"{shown}：{tier.name}起点待核实，无法计算加价{policy}"
-            return result(Status.INDETERMINATE, reason, tier=tier, verified=False, **common)
+        if lower is None or tier.step is None:
+            # Unreachable with a valid schedule: an unknown bound below a tier makes the tier
+            # below a candidate too, and schedule_problems keeps STEP tiers off position 0.
+            raise BadReference(f"{schedule.policy}：{tier.name}缺少起点或步长")
         steps = math.ceil((x - lower) / tier.step)
         unit, step = schedule.unit, fmt(tier.step)
-        how = f"超出 {fmt(x - lower)} {unit}，每超 {step}（不足 {step} 按 {step} 计）加 {fmt(rate)} 元/kWh，计 {steps} 档，"
+        how = (
+            f"超出 {fmt(x - lower)} {unit}，每超 {step}（不足 {step} 按 {step} 计）"
+            f"加 {fmt(rate)} 元/kWh，计 {steps} 档，"
+        )
         rate = rate * steps
     if rate is None:
         reason = f"{shown}：{band}，{tier.name}，加价标准未录入{policy}"

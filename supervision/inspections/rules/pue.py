@@ -35,7 +35,7 @@ def pue(total_kwh: object, it_kwh: object) -> Decimal:
 
 
 def it_energy(at_boundary: object, non_it_on_ups: Iterable[object] = ()) -> Decimal:
-    """IT energy: the UPS-output (or PDU-input) reading minus sub-metered non-IT loads on the UPS."""
+    """IT energy: the UPS-output (or PDU-input) reading minus sub-metered non-IT loads on UPS."""
     reading = decimal_of(at_boundary, "UPS 输出端（或 PDU 输入端）电量")
     loads = [decimal_of(v, "UPS 供电的非 IT 负载电量") for v in non_it_on_ups]
     if reading < 0 or any(v < 0 for v in loads):
