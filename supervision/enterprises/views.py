@@ -16,8 +16,8 @@ from ..core.forms import as_choices, attach_error
 from ..core.models import AuditEntry, Organisation, OrgKind
 from ..core.tables import contains_pattern, paginate
 from ..extensions import db
-from ..imports import service as imports
 from ..industries.models import Industry
+from ..organisations import service as organisations
 from . import bp, importing, service
 from .forms import EnterpriseForm, TransferForm
 from .models import Enterprise, ProductionStatus
@@ -83,7 +83,7 @@ def index():
         province=province,
         ministry=ministry,
         industries=_industries(),
-        provinces=imports.provinces() if ministry else [],
+        provinces=organisations.provinces() if ministry else [],
         statuses=list(ProductionStatus),
     )
 
@@ -168,7 +168,7 @@ def _save(form: EnterpriseForm, action):
 
 def _province_choices(exclude: int | None = None):
     return as_choices(
-        [("", "—"), *((str(p.id), p.name) for p in imports.provinces() if p.id != exclude)]
+        [("", "—"), *((str(p.id), p.name) for p in organisations.provinces() if p.id != exclude)]
     )
 
 
@@ -191,7 +191,7 @@ def _chosen_province(field) -> Organisation | None:
 def new():
     """Register an enterprise in the officer's province (the ministry picks the province)."""
     form = EnterpriseForm(industries=_industries())
-    own = imports.home_province(current_user)
+    own = organisations.province_of(current_user)
     if own is None:
         form.province_id.choices = _province_choices()
     else:
@@ -283,7 +283,7 @@ def _target_province(field) -> Organisation | None:
 def import_template():
     """The blank import file: header row, an example row, drop-down lists."""
     names = [i.name for i in _industries()]
-    buffer = importing.template_workbook(imports.home_province(current_user), names)
+    buffer = importing.template_workbook(organisations.province_of(current_user), names)
     return send_file(
         buffer,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

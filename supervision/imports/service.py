@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
 from ..core.errors import DomainError
-from ..core.models import Organisation, OrgKind, User
+from ..core.models import Organisation, User
 from ..core.types import utcnow
 from ..extensions import db
 from . import passes, readers
@@ -77,25 +77,6 @@ class DuplicateUpload(DomainError):
     def __init__(self, job: ImportJob):
         super().__init__(_l("同一文件已在导入中（导入任务 #%(id)s），请勿重复上传。", id=job.id))
         self.job = job
-
-
-def home_province(user: User) -> Organisation | None:
-    """The provincial unit whose data the user maintains (None for the ministry)."""
-    org = user.organisation
-    if org.kind == OrgKind.MINISTRY:
-        return None
-    return org if org.kind == OrgKind.PROVINCE else org.province
-
-
-def provinces() -> list[Organisation]:
-    """Every provincial-level unit, in code order (for users who pick one)."""
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrgKind.PROVINCE, Organisation.is_active.is_(True))
-            .order_by(Organisation.division_code)
-        )
-    )
 
 
 def upload_folder() -> Path:

@@ -25,6 +25,7 @@ from ..core.errors import DomainError
 from ..core.forms import as_choices
 from ..core.models import Organisation, OrgKind
 from ..extensions import db
+from ..organisations import service as organisations
 from . import bp, service
 from .forms import ButtonForm, UploadForm
 from .models import ImportJob
@@ -65,10 +66,10 @@ def new(kind: str):
     """Upload a file; it is checked in full in the background before anything is imported."""
     import_kind = _kind(kind)
     form = UploadForm()
-    own = service.home_province(current_user)
+    own = organisations.province_of(current_user)
     if own is None:
         form.province_id.choices = as_choices(
-            [("", "—"), *((str(p.id), p.name) for p in service.provinces())]
+            [("", "—"), *((str(p.id), p.name) for p in organisations.provinces())]
         )
     else:
         del form.province_id

@@ -37,13 +37,22 @@ def by_division_code(code: str, kind: OrgKind | None = None) -> Organisation | N
 
 
 def provinces() -> list[Organisation]:
+    """Every active provincial-level unit, in code order."""
     return list(
         db.session.scalars(
             select(Organisation)
-            .where(Organisation.kind == OrgKind.PROVINCE)
+            .where(Organisation.kind == OrgKind.PROVINCE, Organisation.is_active.is_(True))
             .order_by(Organisation.division_code)
         )
     )
+
+
+def province_of(user: User) -> Organisation | None:
+    """The provincial unit whose data the user works on (None for the ministry)."""
+    org = user.organisation
+    if org.kind == OrgKind.MINISTRY:
+        return None
+    return org if org.kind == OrgKind.PROVINCE else org.province
 
 
 def _place(org: Organisation, parent: Organisation | None) -> None:

@@ -15,10 +15,11 @@ from sqlalchemy.orm import selectinload
 from ..calendar.service import current_calendar
 from ..core import access
 from ..core.errors import DomainError
-from ..core.models import Organisation, OrgKind, Role, User
+from ..core.models import Organisation, Role, User
 from ..enterprises.models import Enterprise, ProductionStatus
 from ..extensions import db
 from ..industries.models import Industry
+from ..organisations.service import province_of  # noqa: F401 -- callers use tasks.province_of
 from ..plans.models import SupervisionPlan
 from . import rules
 from .models import (
@@ -82,14 +83,6 @@ def filings_of_plan(plan: SupervisionPlan) -> dict[int, TaskFiling]:
     """Every existing filing of the plan by province id."""
     rows = db.session.scalars(select(TaskFiling).where(TaskFiling.plan_id == plan.id))
     return {f.province_id: f for f in rows}
-
-
-def province_of(user: User) -> Organisation | None:
-    """The provincial unit a user files for (None for the ministry)."""
-    org = user.organisation
-    if org.kind == OrgKind.MINISTRY:
-        return None
-    return org if org.kind == OrgKind.PROVINCE else org.province
 
 
 # -- tasks ---------------------------------------------------------------------------------
