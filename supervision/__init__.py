@@ -51,12 +51,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
+    from .datacentres import bp as datacentres_bp
     from .enterprises import bp as enterprises_bp
     from .home import bp as home_bp
     from .imports import bp as imports_bp
     from .industries import bp as industries_bp
+    from .inspections import bp as inspections_bp
     from .organisations import bp as organisations_bp
     from .plans import bp as plans_bp
+    from .reference import bp as reference_bp
     from .tasks import bp as tasks_bp
 
     for blueprint in (
@@ -73,6 +76,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         imports_bp,
         api_bp,
         annexes_bp,
+        inspections_bp,
+        datacentres_bp,
+        reference_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -52,6 +52,7 @@ def init_command() -> None:
     from .industries.service import seed_catalogue
     from .organisations.service import seed_national_units
     from .plans.service import seed_plan
+    from .reference.service import seed_reference_tables
 
     url = db.engine.url.render_as_string(hide_password=True)
     try:
@@ -64,10 +65,11 @@ def init_command() -> None:
         created = seed_national_units()
         industries = seed_catalogue()
         plans = int(seed_plan())
+        tables = seed_reference_tables()
         db.session.commit()
     click.echo(
         f"Database ready ({url}); added {created} organisations, {industries} industries,"
-        f" {plans} plans."
+        f" {plans} plans, {tables} reference tables."
     )
 
 

@@ -111,10 +111,12 @@ def national(database):
     from supervision.industries.service import seed_catalogue
     from supervision.organisations.service import seed_national_units
     from supervision.plans.service import seed_plan
+    from supervision.reference.service import seed_reference_tables
 
     seed_national_units()
     seed_catalogue()
     seed_plan()
+    seed_reference_tables()
     db.session.commit()
     return database
 
@@ -168,6 +170,8 @@ def org_by_code(code: str) -> Organisation:
 
 
 def login(client, username: str, password: str = PASSWORD):
+    """Log ``username`` in (logging out whoever was, so one client can switch users)."""
+    client.post("/auth/logout")
     response = client.post("/auth/login", data={"username": username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response

@@ -1,1 +1,7 @@
-"""On-site inspection cases (issue 4): so far only the pure calculation rules."""
+"""On-site supervision: inspection cases, metrics and verdicts, equipment, checklist, findings."""
+
+from flask import Blueprint
+
+bp = Blueprint("inspections", __name__, url_prefix="/cases")
+
+from . import models, views  # noqa: E402,F401

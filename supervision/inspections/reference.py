@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
+from ..industries.reference import INDUSTRIES
+from .rules import LegalBasis
 from .rules.energy import CoalFactor, FactorTable, Method
 from .rules.equipment import EfficiencyStandard, EliminationBatch
 from .rules.ladder import LadderSchedule, LadderTierRule, TierKind
 from .rules.pue import PueTarget
-from .rules.quota import QuotaLimit
+from .rules.quota import QuotaLimit, catalogue_limit
 
 # --- 6.4 standard coal -------------------------------------------------------------------------
 
@@ -42,100 +44,34 @@ GB_T_2589_2020 = FactorTable(
 """No per-year electricity 等价值 rows: DOMAIN gives none, so the 等价值 method reports 数据不全."""
 
 # --- 6.3 quota standards -----------------------------------------------------------------------
+# Kept once, in the industry catalogue (industries/reference.py → the quota tables the ministry
+# edits); the rule rows are derived from it here, as the app derives them from the database.
 
-_S63 = "DOMAIN.md 6.3"
 
-
-def _limits(
-    standard: str,
-    edition: str,
-    industry: str,
-    indicator: str,
-    unit: tuple[str, str],
-    values: dict[str, str | None],
-    **extra: object,
-) -> tuple[QuotaLimit, ...]:
-    """Rows of one standard; ``values`` maps product → 限定值 (None: unverified, not known)."""
+def catalogue_quota_limits(industries=INDUSTRIES) -> tuple[QuotaLimit, ...]:
+    """Rule rows of every limit of the seed catalogue."""
     return tuple(
-        QuotaLimit(
-            standard=standard,
-            edition=edition,
-            industry=industry,
+        catalogue_limit(
+            standard_code=code,
+            industry=name,
             product=product,
             indicator=indicator,
-            energy_unit=unit[0],
-            output_unit=unit[1],
+            unit=unit,
             limit=None if value is None else D(value),
-            verified=value is not None,  # "transcription" rows are verified, "unverified" not
-            source=_S63,
-            **extra,
+            verified=std_ok and ok,
+            effective_from=start,
+            effective_to=end,
+            method=method,
+            source=source,
         )
-        for product, value in values.items()
+        for _key, name, _sector, kind, _full, standards in industries
+        if kind == "quota"
+        for code, _title, start, end, source, std_ok, method, limits in standards
+        for product, indicator, unit, value, ok in limits
     )
 
 
-KGCE_T = ("kgce", "t")
-QUOTA_LIMITS: tuple[QuotaLimit, ...] = (
-    *_limits(
-        "GB 29141", "2012", "硫酸", "单位产品综合能耗", KGCE_T,
-        {"硫磺制酸": "-115", "硫铁矿制酸": "-100"},
-    ),
-    *_limits("GB 33654", "2017", "建筑石膏", "单位产品可比综合能耗", KGCE_T, {"建筑石膏": "43.0"}),
-    *_limits(
-        "GB 30526", "2019", "烧结墙体材料", "单位产品综合能耗", KGCE_T,
-        {"烧结多孔砖和多孔砌块": "53", "烧结空心砖和空心砌块": "55", "烧结保温砖和保温砌块": "57"},
-        effective_from=date(2020, 5, 1),
-        note="指标名称 DOMAIN 未给出；2020-05-01 前的版本未录入",
-    ),
-    *_limits(
-        "GB 30184", "2013", "沥青基防水卷材", "单位产品综合能耗", ("kgce", "km²"),
-        {"沥青基防水卷材（有胎基）": "220", "沥青基防水卷材（无胎基）": "130"},
-    ),
-    *_limits(
-        "GB 30183", "2013", "岩棉、矿渣棉及其制品", "可比综合能耗", KGCE_T,
-        {"岩棉、矿渣棉及其制品": "490"},
-    ),
-    *_limits(
-        "GB 30183", "2013", "岩棉、矿渣棉及其制品", "可比熔融焦耗", KGCE_T,
-        {"岩棉、矿渣棉及其制品": "260"},
-    ),
-    *_limits(
-        "GB 32044", "2015", "糖", "单位产品能耗", ("kgce", "t（折一级白砂糖）"),
-        {"甘蔗制糖": "550", "甜菜制糖": "630", "原糖精炼": "320"},
-    ),
-    *_limits(
-        "GB 29435", "2012", "稀土冶炼加工", "单位产品综合能耗", ("tce", "t"),
-        {
-            "氧化镧": "2.54", "氧化铈": "2.86", "氧化钕": "2.84", "氧化钐": "2.61",
-            "金属钕": "1.33", "金属钐": "3.65", "混合稀土金属": "1.87", "稀土抛光粉": "1.80",
-        },
-        energy_scale=D(1000),
-        effective_to=date(2027, 1, 1),
-        note="GB 29435-2025 自 2027-01-01 起替代",
-    ),
-    *_limits(
-        "GB 30251", "2013", "炼油", "单位能量因数能耗", ("kgEO", "(t·能量因数)"), {"炼油": None},
-        energy_scale=None, note="GB 30251-2024 替代日期未录入",
-    ),
-    *_limits(
-        "GB 31534", "2015", "对二甲苯", "单位产品能耗", ("kgEO", "t"), {"对二甲苯": None},
-        energy_scale=None,
-    ),
-    *_limits("GB 29140", "2012", "纯碱", "单位产品综合能耗", KGCE_T, {"纯碱": None},
-             note="按工艺分列，待核实"),
-    *_limits("GB 30527", "2014", "聚氯乙烯", "单位产品综合能耗", KGCE_T, {"聚氯乙烯": None},
-             note="按工艺路线分列，待核实"),
-    *_limits("GB 29449", "2012", "轮胎", "单位产品综合能耗", KGCE_T, {"轮胎": None}),
-    *_limits("GB 29436", "2012/2015", "甲醇", "单位产品综合能耗", KGCE_T, {"甲醇": None},
-             note="按原料分列：29436.1-2012，29436.2/.3/.4-2015"),
-    *_limits("GB 32033", "2015", "金冶炼", "单位产品综合能耗", KGCE_T, {"金冶炼": None},
-             note="标准已核实（32032 采选，32034 精炼），限定值待核实"),
-    *_limits("GB 21351", "2014", "铝合金", "单位产品综合能耗", KGCE_T, {"铝合金": None},
-             note="及相关标准"),
-    *_limits("GB 21350", "2013", "铜及铜合金加工", "单位产品综合能耗", KGCE_T,
-             {"铜及铜合金加工": None}, note="及相关标准"),
-    *_limits("GB 32047", "2015", "啤酒", "单位产品综合能耗", ("kgce", "kL"), {"啤酒": None}),
-)  # fmt: skip
+QUOTA_LIMITS: tuple[QuotaLimit, ...] = catalogue_quota_limits()
 
 # --- 6.1 ladder electricity price --------------------------------------------------------------
 
@@ -306,3 +242,37 @@ PUE_TARGETS: tuple[PueTarget, ...] = (
         note="生效区间按目标年份划分；GB 40879-2021 不适用于 2020 年案件，未录入",
     ),
 )
+
+# --- legal bases of findings (DOMAIN 6.6) ----------------------------------------------------
+
+_ECL = "《中华人民共和国节约能源法》"
+_ECL_NOTE = "条款序号按 2018 年修正本，待核实"
+_S66 = "DOMAIN.md 6.6"
+
+
+def _basis(key, law, article, summary, applies_to, note=_ECL_NOTE):
+    return LegalBasis(
+        key=key,
+        law=law,
+        article=article,
+        summary=summary,
+        verified=False,
+        applies_to=applies_to,
+        source=_S66,
+        note=note,
+    )
+
+
+LEGAL_BASES: tuple[LegalBasis, ...] = (
+    _basis("ecl_16", _ECL, "第十六条", "生产单位应当执行单位产品能耗限额标准；超过限额用能的，责令限期治理", ("over_quota",)),
+    _basis("ecl_72", _ECL, "第七十二条", "超过单位产品能耗限额标准用能，经限期治理逾期不治理或未达到要求的，可责令停业整顿或者关闭", ("over_quota",)),
+    _basis("ecl_17", _ECL, "第十七条", "禁止使用国家明令淘汰的用能设备、生产工艺", ("eliminated_equipment", "below_efficiency")),
+    _basis("ecl_71", _ECL, "第七十一条", "使用国家明令淘汰的用能设备或者生产工艺的，责令停止使用，没收淘汰设备", ("eliminated_equipment",)),
+    _basis("ecl_27", _ECL, "第二十七条", "用能单位应当按照规定配备和使用经依法检定合格的能源计量器具，建立能源消费统计和能源利用状况分析制度", ("metering", "daily_check")),
+    _basis("ecl_26", _ECL, "第二十六条", "用能单位应当定期开展节能教育和岗位节能培训", ("daily_check",)),
+    _basis("ecl_53", _ECL, "第五十三条", "重点用能单位应当每年报送上年度的能源利用状况报告", ("daily_check",)),
+    _basis("ecl_55", _ECL, "第五十五条", "重点用能单位应当设立能源管理岗位，聘任能源管理负责人并备案", ("daily_check",)),
+    _basis("miit_2016", "《工业节能管理办法》（2016）", "", "工业企业节能管理、能源管理体系、节能监察的有关规定", ("daily_check", "pue", "other"), note="条款待核实"),
+    _basis("supervision_2016", "《节能监察办法》（2016）", "", "节能监察机构依法实施节能监察，对违法行为责令限期整改", ("other", "pue"), note="条款待核实"),
+    _basis("ladder_price", "阶梯电价政策（发改价格〔2013〕2530号、〔2016〕2803号、〔2014〕880号等）", "", "按上年度能耗指标确定档次，执行阶梯加价", ("ladder_mismatch",), note="各省执行文件不同，待核实"),
+)  # fmt: skip

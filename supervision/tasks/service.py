@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from blinker import signal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -30,6 +31,10 @@ from .models import (
     SupervisionTask,
     TaskFiling,
 )
+
+#: Sent when the ministry accepts a filing, inside that transaction: inspections opens the
+#: filing's cases. blinker returns the same signal for the same name everywhere.
+filing_accepted = signal("filing-accepted")
 
 TASK_MESSAGES = {
     "not_alone": _l(
@@ -465,4 +470,5 @@ def accept_filing(
     filing.status = FilingStatus.ACCEPTED
     event = _record(filing, "accepted", actor, now=now, comment=comment.strip())
     db.session.flush()
+    filing_accepted.send(filing)  # inspections opens a case per task
     return event

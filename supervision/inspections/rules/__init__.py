@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -178,3 +179,22 @@ def text_of(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class LegalBasis:
+    """An article a finding rests on (节约能源法, 工业节能管理办法, 节能监察办法, a standard)."""
+
+    key: str  #: stable key used by findings: "ecl_72"
+    law: str  #: "《中华人民共和国节约能源法》"
+    article: str  #: "第七十二条"
+    summary: str  #: what the article says, in one line
+    verified: bool
+    #: Finding kinds it is proposed for (over_quota, eliminated_equipment …).
+    applies_to: tuple[str, ...] = ()
+    source: str = ""
+    note: str = ""
+
+    @property
+    def citation(self) -> str:
+        return f"{self.law}{self.article}"

@@ -355,3 +355,47 @@ def _consumption_inputs(consumption: UnitConsumption) -> dict[str, str]:
     for c in consumption.exported:
         found[f"exported.{c.energy_type}"] = f"{c.text}（{c.basis}）"
     return found
+
+
+#: kgce in one unit of the indicator's energy; kgEO (oil equivalent) is not standard coal.
+ENERGY_SCALES = {"kgce": Decimal(1), "tce": Decimal(1000)}
+
+
+def catalogue_limit(
+    *,
+    standard_code: str,
+    industry: str,
+    product: str,
+    indicator: str,
+    unit: str,
+    limit: Decimal | None,
+    verified: bool,
+    effective_from: date | None = None,
+    effective_to: date | None = None,
+    method: str = Method.CALORIFIC.value,
+    source: str = "",
+    note: str = "",
+) -> QuotaLimit:
+    """A rule row from a row of the industry catalogue (the one place limits are kept).
+
+    ``standard_code`` is "GB 29141-2012"; ``unit`` "kgce/t", "tce/t", "kgEO/(t·能量因数)".
+    """
+    standard, _, edition = standard_code.rpartition("-")
+    energy_unit, _, output_unit = unit.partition("/")
+    return QuotaLimit(
+        standard=standard or standard_code,
+        edition=edition if standard else "",
+        industry=industry,
+        product=product,
+        indicator=indicator,
+        energy_unit=energy_unit,
+        output_unit=output_unit,
+        limit=limit,
+        verified=verified and limit is not None,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        method=Method(method),
+        energy_scale=ENERGY_SCALES.get(energy_unit),
+        source=source,
+        note=note,
+    )

@@ -1,0 +1,1 @@
+"""Data-centre pages (filled in below)."""

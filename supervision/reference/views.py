@@ -1,0 +1,1 @@
+"""Reference-data pages (filled in below)."""
