@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("inspections", __name__, url_prefix="/cases")
 
-from . import models, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    calculation_views,
+    equipment_views,
+    models,
+    progress_views,
+    pue_views,
+    record_views,
+    views,
+)
