@@ -96,6 +96,7 @@ ENTERPRISES: dict[str, list[tuple]] = {
         ("河南安阳钢铁有限公司", "steel", "410506", None, "粗钢", 2600000, True),
         ("洛阳钼业冶炼有限公司", "gold", "410324", None, "金矿选冶", 22000, True),
         ("郑州中原数据中心有限公司", None, "410184", None, "数据中心（2200 机架）", 36000, True),
+        ("河南硫酸化工有限公司", "sulphuric_acid", "410305", None, "硫磺制酸", 12000, True),
     ],
     "150000": [
         ("包头铝业有限公司", "electrolytic_aluminium", "150206", None, "电解铝", 2300000, True),
@@ -169,12 +170,14 @@ def load_filings(users: dict) -> None:
     """
     plan = plan_for_year(2020)
     _jiangsu(plan, users)
-    shandong = _file_province(plan, "370000", "370300", users["sd-inspector"], users)
+    shandong = _file_province(plan, "370000", "370300", [users["sd-inspector"]], users)
     if shandong.status.value == "draft":
         tasks.submit_filing(
             shandong, actor=users["sd-officer"], now=datetime(2020, 2, 19, 2, tzinfo=UTC)
         )
-    henan = _file_province(plan, "410000", "410300", users["ha-inspector"], users)
+    henan = _file_province(
+        plan, "410000", "410300", [users["ha-inspector"], users["ha-inspector2"]], users
+    )
     if henan.status.value == "draft":
         tasks.submit_filing(
             henan, actor=users["ha-officer"], now=datetime(2020, 2, 24, 2, tzinfo=UTC)
@@ -195,7 +198,7 @@ def _enterprises(province_code: str):
     ], province
 
 
-def _file_province(plan, province_code, agency_code, inspector, users):
+def _file_province(plan, province_code, agency_code, inspectors, users):
     enterprises, province = _enterprises(province_code)
     filing = tasks.filing_for(plan, province)
     if tasks.task_total(filing):
@@ -210,7 +213,7 @@ def _file_province(plan, province_code, agency_code, inspector, users):
             category=category,
             industry=industry,
             agency=agency,
-            inspectors=[inspector],
+            inspectors=inspectors,
             planned_month=min(month, 10),
             method=ReviewMethod.ON_SITE,
         )
@@ -221,7 +224,7 @@ def _file_province(plan, province_code, agency_code, inspector, users):
                 category=3,
                 industry=None,
                 agency=agency,
-                inspectors=[inspector],
+                inspectors=inspectors,
                 planned_month=task.planned_month,
                 method=ReviewMethod.ON_SITE,
                 parent_task=task,

@@ -12,6 +12,8 @@ from ..extensions import db
 from ..industries.service import seed_catalogue
 from ..organisations.service import by_division_code, create_agency, seed_national_units
 from ..plans.service import seed_plan
+from ..reference.service import seed_reference_tables
+from .inspections import load_inspections
 from .registry import load_filings, load_registry
 
 DATASET_KEY = "dataset"
@@ -64,6 +66,7 @@ ACCOUNTS: list[tuple[str, str, set[Role], str, str | None, date | None]] = [
     ("sd-inspector", "孙丽", {Role.INSPECTOR}, "370300", "鲁执 37030020180033", date(2027, 9, 30)),
     ("ha-officer", "周强", {Role.PROVINCIAL_OFFICER}, "410000", None, None),
     ("ha-inspector", "吴敏", {Role.INSPECTOR}, "410300", "豫执 41030020190021", date(2026, 12, 15)),
+    ("ha-inspector2", "马超", {Role.INSPECTOR}, "410300", "豫执 41030020170008", date(2028, 5, 31)),
     ("nm-officer", "郑勇", {Role.PROVINCIAL_OFFICER}, "150000", None, None),
     (
         "nm-inspector",
@@ -131,6 +134,9 @@ def load_demo(*, now: datetime) -> list[tuple[str, str, str, str]]:
     load_registry()
     users = {u.username: u for u in db.session.scalars(select(User))}
     load_filings(users)
+    db.session.flush()
+    seed_reference_tables()
+    load_inspections()
     db.session.flush()
     return created
 
