@@ -179,3 +179,9 @@ def test_convert_all():
         convert_all({}, factors=GB_T_2589_2020)
     with pytest.raises(ImpossibleInput, match="有实测热值但未填报消费量：diesel"):
         convert_all({"electricity": "1"}, factors=GB_T_2589_2020, measured={"diesel": "1"})
+
+
+def test_to_kgce_defaults_to_the_shipped_gb_t_2589_table():
+    """The signature the issue documents: to_kgce(amount, energy_type, method, factors=None)."""
+    assert to_kgce("10000", "electricity") == Decimal("1229.0000")
+    assert to_kgce("10000", "electricity", "calorific") == Decimal("1229.0000")

@@ -402,3 +402,13 @@ def test_finding_on_unverified_reference_is_provisional():
     assert result.provisional is Status.MISMATCH
     assert result.is_finding is True
     assert result.reason.startswith("参考值待核实，暂按此计：")
+
+
+def test_ladder_rules_default_to_the_shipped_schedules():
+    """DOMAIN 6.1's worked example with the signature the issue documents."""
+    from supervision.inspections.rules.ladder import ladder_surcharge, ladder_tier
+
+    assert ladder_tier("aluminium", "13700", 2020).tier.name == "第一档"  # boundary: lower tier
+    assert ladder_tier("aluminium", "13700.01", 2020).tier.name == "第二档"
+    result = ladder_surcharge("aluminium", "13750", "1400000000", 2020)
+    assert (result.tier.rate, result.amount) == (Decimal("0.02"), Decimal("28000000.00"))

@@ -136,13 +136,18 @@ def conversion(
 def to_kgce(
     amount: object,
     energy_type: str,
-    *,
-    factors: FactorTable,
     method: Method | str = Method.CALORIFIC,
+    factors: FactorTable | None = None,
+    *,
     measured: object = None,
     year: int | None = None,
 ) -> Decimal:
-    """kgce of ``amount`` (exact Decimal); see :func:`conversion` for arguments and errors."""
+    """kgce of ``amount`` (exact Decimal); see :func:`conversion` for arguments and errors.
+
+    ``factors`` defaults to the shipped GB/T 2589-2020 table (the app passes the database's).
+    """
+    if factors is None:
+        from ..reference import GB_T_2589_2020 as factors
     return conversion(
         amount, energy_type, factors=factors, method=method, measured=measured, year=year
     ).kgce

@@ -144,7 +144,7 @@ def ladder_tier(
     indicator_value: object,
     year: int,
     *,
-    schedules: Iterable[LadderSchedule],
+    schedules: Iterable[LadderSchedule] | None = None,
     category: str | None = None,
     on: date | None = None,
 ) -> LadderTier:
@@ -154,6 +154,8 @@ def ladder_tier(
     The schedule is the one in force on ``on`` (default 1 January of ``year``; pass a later day
     for a policy that starts mid-year).
     """
+    if schedules is None:  # the shipped seed table; the app passes the database's
+        from ..reference import LADDER_SCHEDULES as schedules
     on = on or date(year, 1, 1)
     if on.year != year:
         raise ValueError(f"on={on} is not in the billed year {year}")
@@ -264,7 +266,7 @@ def ladder_surcharge(
     kwh: object,
     year: int,
     *,
-    schedules: Iterable[LadderSchedule],
+    schedules: Iterable[LadderSchedule] | None = None,
     category: str | None = None,
     on: date | None = None,
 ) -> LadderResult:
