@@ -113,6 +113,67 @@ def save_revision(kind: str, rows: Any, *, note: str, actor_name: str) -> Refere
     return table
 
 
+def revision(kind: str, number: int) -> ReferenceTable | None:
+    """One stored revision of ``kind`` (None if there is no such revision)."""
+    return db.session.scalar(
+        select(ReferenceTable).where(ReferenceTable.kind == kind, ReferenceTable.revision == number)
+    )
+
+
+def unverified_count(rows: Any) -> int:
+    """How many stored rows (JSON form) are 待核实, themselves or in one of their sub-rows."""
+
+    def doubtful(value: Any) -> bool:
+        if isinstance(value, dict):
+            return value.get("verified") is False or any(doubtful(v) for v in value.values())
+        if isinstance(value, list):
+            return any(doubtful(v) for v in value)
+        return False
+
+    return sum(1 for row in rows or [] if doubtful(row))
+
+
+@dataclass(frozen=True)
+class KindSummary:
+    """A line of the reference-data index: the kind and its revision in use."""
+
+    key: str
+    title: Any
+    latest: ReferenceTable | None
+
+    @property
+    def revision(self) -> int:
+        return self.latest.revision if self.latest else 0
+
+    @property
+    def row_count(self) -> int:
+        return len(self.latest.rows) if self.latest else 0
+
+    @property
+    def unverified(self) -> int:
+        return unverified_count(self.latest.rows) if self.latest else 0
+
+
+def overview() -> list[KindSummary]:
+    """Every kind with its latest revision (one query)."""
+    newest = (
+        select(ReferenceTable.kind, func.max(ReferenceTable.revision).label("revision"))
+        .group_by(ReferenceTable.kind)
+        .subquery()
+    )
+    latest_rows = {
+        table.kind: table
+        for table in db.session.scalars(
+            select(ReferenceTable).join(
+                newest,
+                (ReferenceTable.kind == newest.c.kind)
+                & (ReferenceTable.revision == newest.c.revision),
+            )
+        )
+    }
+    return [KindSummary(key, spec.title, latest_rows.get(key)) for key, spec in KINDS.items()]
+
+
 # -- quota limits live in the industry catalogue ------------------------------------------
 
 
