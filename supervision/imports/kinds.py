@@ -47,6 +47,10 @@ def _no_batch_check(batch: list[tuple[int, Any]], context: ImportContext) -> lis
     return []
 
 
+def _no_args(params: dict) -> dict | None:
+    return {}
+
+
 @dataclass(frozen=True)
 class ImportKind:
     """What a feature registers to have its tables imported.
@@ -86,6 +90,11 @@ class ImportKind:
     end_marker: str | None = None
     #: Headers of columns the file may carry but the import does not read (序号 …).
     ignored_headers: tuple[str, ...] = ()
+    #: Whole-number arguments the upload page takes from its address (``?case=12``), kept in
+    #: the job's params and carried to "upload again".
+    url_params: tuple[str, ...] = ()
+    #: The template and done endpoints' arguments from the job's params (None: cannot link).
+    endpoint_args: Callable[[dict], dict | None] = _no_args
 
     def header(self, key: str | None) -> str:
         for column in self.columns:

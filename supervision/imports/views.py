@@ -30,9 +30,12 @@ from . import bp, service
 from .forms import ButtonForm, UploadForm
 from .models import ImportJob
 
-#: Who works with import jobs: the people who maintain provincial data (ministry and
-#: provincial officers). A kind may ask for more (``ImportKind.permission``).
+#: Who lists import jobs: the people who maintain provincial data (ministry and
+#: provincial officers).
 IMPORT_PAGES = Permission.MANAGE_REGISTRY
+#: A job's own pages: anyone working on domain data; the kind's ``permission`` then decides
+#: (the registry's kinds ask for more, a case's equipment ledger only for this).
+JOB_PAGES = Permission.VIEW_DOMAIN
 
 
 def _kind(name: str) -> service.ImportKind:
@@ -61,7 +64,7 @@ def index():
 
 
 @bp.route("/new/<kind>", methods=["GET", "POST"])
-@requires(IMPORT_PAGES)
+@requires(JOB_PAGES)
 def new(kind: str):
     """Upload a file; it is checked in full in the background before anything is imported."""
     import_kind = _kind(kind)
@@ -84,7 +87,7 @@ def new(kind: str):
                     upload.filename or "",
                     province=province,
                     user=current_user,
-                    params={"ip": request.remote_addr, **_kind_params()},
+                    params={"ip": request.remote_addr, **_kind_params(import_kind)},
                 )
             except service.DuplicateUpload as error:
                 db.session.rollback()
@@ -97,13 +100,23 @@ def new(kind: str):
                 db.session.commit()
                 service.start(current_app._get_current_object(), job.id, "validate")
                 return redirect(url_for(".detail", job_id=job.id))
-    return render_template("imports/new.html", form=form, kind=import_kind, province=own)
+    return render_template(
+        "imports/new.html",
+        form=form,
+        kind=import_kind,
+        province=own,
+        link_args=import_kind.endpoint_args(_kind_params(import_kind)),
+    )
 
 
-def _kind_params() -> dict:
-    """Parameters a kind takes from the upload page's address (e.g. ?plan=2020)."""
-    plan = request.args.get("plan", type=int)
-    return {"plan": plan} if plan else {}
+def _kind_params(kind: service.ImportKind) -> dict:
+    """Parameters a kind takes from the upload page's address (e.g. ?plan=2020, ?case=12)."""
+    params = {}
+    for name in ("plan", *kind.url_params):
+        value = request.args.get(name, type=int)
+        if value:
+            params[name] = value
+    return params
 
 
 def _chosen_province(form) -> Organisation | None:
@@ -121,15 +134,19 @@ def _chosen_province(form) -> Organisation | None:
 
 
 @bp.get("/<int:job_id>")
-@requires(IMPORT_PAGES)
+@requires(JOB_PAGES)
 def detail(job_id: int):
     """Progress while running; then the error report, the preview to confirm, or the result."""
     job, kind = _job(job_id)
     errors = sorted(job.errors or [], key=lambda e: e.get("row", 0))
+    params = job.params or {}
     return render_template(
         "imports/detail.html",
         job=job,
         kind=kind,
+        link_args=kind.endpoint_args(params),
+        again_args={k: params[k] for k in kind.url_params if k in params},
+        may_list=can(current_user, IMPORT_PAGES),
         status=service.Status(job.status),
         running=job.status in service.RUNNING,
         processed=service.live_progress(job),
@@ -139,7 +156,7 @@ def detail(job_id: int):
 
 
 @bp.get("/<int:job_id>/status")
-@requires(IMPORT_PAGES)
+@requires(JOB_PAGES)
 def status(job_id: int):
     """The job's state for the progress page's script (polled every second)."""
     job, _kind_ = _job(job_id)
@@ -154,7 +171,7 @@ def status(job_id: int):
 
 
 @bp.get("/<int:job_id>/errors.csv")
-@requires(IMPORT_PAGES)
+@requires(JOB_PAGES)
 def error_report(job_id: int):
     """Every error of the job (row, column, reason) as CSV that Excel opens directly."""
     job, _kind_ = _job(job_id)
@@ -175,7 +192,7 @@ def error_report(job_id: int):
 
 
 @bp.post("/<int:job_id>/confirm")
-@requires(IMPORT_PAGES)
+@requires(JOB_PAGES)
 def confirm(job_id: int):
     """Import a validated file (all rows or none)."""
     job, _kind_ = _job(job_id)
@@ -190,7 +207,7 @@ def confirm(job_id: int):
 
 
 @bp.post("/<int:job_id>/cancel")
-@requires(IMPORT_PAGES)
+@requires(JOB_PAGES)
 def cancel(job_id: int):
     """Give up a job waiting for confirmation; its file is deleted."""
     job, _kind_ = _job(job_id)
