@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app supervision
 STAMP := $(VENV)/.installed
 MO := supervision/translations/en/LC_MESSAGES/messages.mo
+# Front-end libraries: downloaded from the npm registry and hash-checked, never committed.
+VENDOR := static/vendor/echarts/echarts.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -22,7 +24,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(MO): supervision/translations/en/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile -d supervision/translations
 
-setup: $(STAMP) $(MO)
+$(VENDOR): tools/vendor.py
+	$(PYTHON) tools/vendor.py
+	touch $@
+
+setup: $(STAMP) $(MO) $(VENDOR)
 
 run: setup
 	$(FLASK) init
