@@ -36,10 +36,17 @@ SAMPLES = {
     "limit_id": lambda w: (_plan_limit().id, "national"),
     "enterprise_id": lambda w: (w.a_enterprise.id, "A"),
     "job_id": lambda w: (_a_import_job(w).id, "A"),
-    "kind": lambda w: ("enterprises", "national"),
+    # A kind every domain role reaches (the registry's kinds are for officers only).
+    "kind": lambda w: ("equipment_ledger", "national"),
+    "table": lambda w: ("ladder_schedules", "national"),
+    "revision": lambda w: (1, "national"),
     "token_id": lambda w: (_a_api_token(w).id, "A"),
     "case_id": lambda w: (_a_case(w).id, "A"),
     "form_name": lambda w: ("visit", "A"),
+    "dc_id": lambda w: (_a_data_centre(w).id, "A"),
+    "item_id": lambda w: (_an_equipment_item(w).id, "A"),
+    "evidence_id": lambda w: (_a_evidence(w).id, "A"),
+    "finding_id": lambda w: (_a_finding(w).id, "A"),
 }
 
 #: Query arguments some API endpoints take, pointing at province A (the ministry must name
@@ -67,6 +74,79 @@ def _a_case(world: World):
             select(InspectionCase).where(InspectionCase.task_id == world.a_task.id)
         )
     return case
+
+
+def _an_equipment_item(world: World):
+    """A row of the equipment ledger of province A's case (made once per test)."""
+    from supervision.inspections.models import EquipmentItem
+
+    case = _a_case(world)
+    item = db.session.scalars(select(EquipmentItem).where(EquipmentItem.case_id == case.id)).first()
+    if item is None:
+        item = EquipmentItem(case=case, kind="motor", model="Y2-132M-4", name=World.MARKER)
+        db.session.add(item)
+        db.session.commit()
+    return item
+
+
+def _a_evidence(world: World):
+    """A photo kept with province A's case, file included (made once per test)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from supervision.inspections.models import Evidence
+
+    case = _a_case(world)
+    found = db.session.scalars(select(Evidence).where(Evidence.case_id == case.id)).first()
+    if found is None:
+        found = Evidence(
+            case=case,
+            filename=f"{World.MARKER}.png",
+            stored_name=f"walk{case.id:028d}",
+            content_type="image/png",
+            size=16,
+            sha256="0" * 64,
+            description=World.MARKER,
+        )
+        db.session.add(found)
+        db.session.commit()
+    folder = Path(current_app.instance_path) / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / found.stored_name).write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 8)
+    return found
+
+
+def _a_finding(world: World):
+    """A finding of province A's case (made once per test)."""
+    from supervision.inspections.models import Finding
+
+    case = _a_case(world)
+    found = db.session.scalars(select(Finding).where(Finding.case_id == case.id)).first()
+    if found is None:
+        found = Finding(case=case, kind="other", description=World.MARKER)
+        db.session.add(found)
+        db.session.commit()
+    return found
+
+
+def _a_data_centre(world: World):
+    """A data centre of province A's enterprise (made once per test)."""
+    from supervision.datacentres.models import DataCentre
+
+    dc = db.session.scalars(
+        select(DataCentre).where(DataCentre.enterprise_id == world.a_enterprise.id)
+    ).first()
+    if dc is None:
+        dc = DataCentre(
+            enterprise_id=world.a_enterprise.id,
+            province_id=world.a_province.id,
+            name=f"{World.MARKER}机房",
+            large=True,
+        )
+        db.session.add(dc)
+        db.session.commit()
+    return dc
 
 
 def _a_api_token(world: World):
@@ -99,7 +179,7 @@ def _a_import_job(world: World):
     ).first()
     if job is None:
         job = ImportJob(
-            kind="enterprises",
+            kind="equipment_ledger",
             province_id=world.a_province.id,
             user_id=world.a_officer.id,
             file_name=f"{World.MARKER}.xlsx",
@@ -108,6 +188,7 @@ def _a_import_job(world: World):
             errors=[{"row": 2, "column": "企业名称", "message": World.MARKER}],
             error_count=1,
             message=World.MARKER,
+            params={"case": _a_case(world).id},
         )
         db.session.add(job)
         db.session.commit()
@@ -277,6 +358,8 @@ def test_each_role_gets_exactly_its_api_and_never_another_provinces_data(app, wo
     _token, raw = create_token(user, "walk", now=utcnow())
     db.session.commit()
     headers = {"Authorization": f"Bearer {raw}"}
+    for sample in SAMPLES.values():
+        sample(world)  # records the samples need exist before the count
     before = _a_audit_count(world)
     client = app.test_client()
     in_province_b = user.organisation_id in (world.b_province.id, world.b_agency.id)

@@ -4,6 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, models, views  # noqa: E402,F401
+from . import auth, calc_views, case_views, models, views  # noqa: E402,F401
 
 bp.record_once(auth.install)

@@ -161,6 +161,7 @@ def build_document(app, endpoint_prefix: str = "api.") -> dict:
     """The document of every route whose endpoint starts with ``endpoint_prefix``."""
     paths: dict[str, dict] = {}
     bodies: dict[str, Schema] = {}
+    answers: dict[str, Output] = {output.name: output for output in outputs.OUTPUTS}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.endpoint.startswith(endpoint_prefix):
             continue
@@ -171,12 +172,15 @@ def build_document(app, endpoint_prefix: str = "api.") -> dict:
         path, variables = openapi_path(rule.rule)
         if op.body is not None:
             bodies[op.body.name] = op.body
+        for output in (op.returns, *(o for _name, o in op.beside)):
+            if output is not None:
+                answers.setdefault(output.name, output)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(
                 rule.endpoint, op, view, variables
             )
     components = {name: body.json_schema() for name, body in sorted(bodies.items())}
-    components |= {output.name: output.json_schema() for output in outputs.OUTPUTS}
+    components |= {name: output.json_schema() for name, output in sorted(answers.items())}
     components["Error"] = {
         "type": "object",
         "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},

@@ -48,6 +48,10 @@ class Field:
     items: Field | None = None
     max_items: int | None = None
     also: tuple[str, ...] = ()
+    #: "object": its members (any other member is refused) …
+    members: dict[str, Field] | None = None
+    #: … or, for a map such as {energy type: amount}, what every value must be.
+    values: Field | None = None
 
     # -- validation -------------------------------------------------------------------------
 
@@ -58,6 +62,8 @@ class Field:
         for kind in (self.type, *self.also):
             if _is(kind, value):
                 return self._limits(kind, value)
+        if self.format == DECIMAL:
+            return decimal_message()
         return _type_message(self.type)
 
     def _limits(self, kind: str, value) -> str | None:
@@ -83,6 +89,24 @@ class Field:
             for item in value:
                 if message := self.items.check(item):
                     return message
+        if kind == "object":
+            return self._object_problem(value)
+        return None
+
+    def _object_problem(self, value: dict) -> str | None:
+        if self.max_items is not None and len(value) > self.max_items:
+            return _("最多 %(n)s 项。", n=self.max_items)
+        for name, item in value.items():
+            spec = self.values if self.members is None else self.members.get(name)
+            if spec is None:
+                return _("%(name)s：未知字段。", name=name)
+            if self.members is None and len(name) > 40:
+                return _("%(name)s：名称不能超过 40 个字符。", name=name[:40])
+            if message := spec.check(item):
+                return _("%(name)s：%(message)s", name=name, message=message)
+        for name, spec in (self.members or {}).items():
+            if spec.required and name not in value:
+                return _("%(name)s：此字段为必填项。", name=name)
         return None
 
     def parse_query(self, text: str):
@@ -113,7 +137,16 @@ class Field:
         if self.items is not None:
             schema["items"] = self.items.json_schema()
         if self.max_items is not None:
-            schema["maxItems"] = self.max_items
+            schema["maxItems" if self.type == "array" else "maxProperties"] = self.max_items
+        if self.members is not None:
+            schema["properties"] = {n: spec.json_schema() for n, spec in self.members.items()}
+            required = [n for n, spec in self.members.items() if spec.required]
+            if required:
+                schema["required"] = required
+        if self.type == "object":
+            schema["additionalProperties"] = (
+                self.values.json_schema() if self.values is not None else self.members is None
+            )
         return schema
 
 
@@ -129,6 +162,8 @@ def _is(kind: str, value) -> bool:
         return isinstance(value, bool)
     if kind == "array":
         return isinstance(value, list)
+    if kind == "object":
+        return isinstance(value, dict)
     raise LookupError(kind)
 
 
@@ -139,7 +174,33 @@ def _type_message(kind: str) -> str:
         "number": _("应为数字。"),
         "boolean": _("应为 true 或 false。"),
         "array": _("应为数组。"),
+        "object": _("应为 JSON 对象。"),
     }[kind]
+
+
+#: ``Field.format`` of an exact decimal number given as a string or an integer.
+DECIMAL = "decimal"
+#: Decimal fields accept integers up to this size (energy in kWh runs past 32 bits).
+DECIMAL_INT_MAX = 10**18
+
+
+def decimal_message() -> str:
+    return _('数值请用字符串（如 "1234.5"）或整数给出；不接受浮点数，以免二进制舍入误差影响核算。')
+
+
+def decimal_field(description: str, *, required: bool = False, nullable: bool = True) -> Field:
+    """An exact number: a string such as "-120" or "1 234.5", or an integer (never a float)."""
+    return Field(
+        "string",
+        description,
+        required=required,
+        nullable=nullable,
+        max_length=40,
+        minimum=-DECIMAL_INT_MAX,
+        maximum=DECIMAL_INT_MAX,
+        format=DECIMAL,
+        also=("integer",),
+    )
 
 
 def _is_iso_date(text: str) -> bool:

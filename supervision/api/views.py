@@ -66,19 +66,23 @@ def _declared():
     return operation_of(current_app.view_functions[request.endpoint])
 
 
+def _payload():
+    """The JSON body as sent (415 unless JSON, 400 unless it parses)."""
+    if request.mimetype != "application/json":
+        raise ApiError(415, _("请求体应为 JSON，并带 Content-Type: application/json。"))
+    try:
+        return json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        raise ApiError(400, _("请求体不是有效的 JSON。")) from None
+
+
 def _body(*, partial: bool = False) -> dict:
     """The JSON body, validated against the schema the view declares (and documents)."""
     schema = _declared().body
     raw = request.get_data(cache=True)
     if not raw.strip() and schema.optional_body:
         return {}
-    if request.mimetype != "application/json":
-        raise ApiError(415, _("请求体应为 JSON，并带 Content-Type: application/json。"))
-    try:
-        payload = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise ApiError(400, _("请求体不是有效的 JSON。")) from None
-    return schema.validate(payload, partial=partial)
+    return schema.validate(_payload(), partial=partial)
 
 
 def _query() -> dict:
