@@ -416,3 +416,25 @@ def test_assess_without_reference():
     assert verdict.status is Status.NO_REFERENCE
     assert verdict.inputs["energy.electricity"] == "1"
     assert verdict.inputs["year"] == "2019"
+
+
+def test_catalogue_limits_read_from_numeric_columns_are_shown_plainly():
+    from supervision.inspections.rules.quota import catalogue_limit
+
+    row = catalogue_limit(
+        standard_code="GB 29141-2012",
+        industry="硫酸",
+        product="硫磺制酸",
+        indicator="单位产品综合能耗",
+        unit="kgce/t",
+        limit=D("-115.0000"),
+        verified=True,
+    )
+    assert (row.limit, row.standard, row.edition, row.output_unit) == (
+        D(-115),
+        "GB 29141",
+        "2012",
+        "t",
+    )
+    verdict = check_quota([row], "硫磺制酸", "-114", on=ASSESSED)
+    assert "限定值 -115 kgce/t" in verdict.reason

@@ -357,6 +357,11 @@ def _consumption_inputs(consumption: UnitConsumption) -> dict[str, str]:
     return found
 
 
+def _trimmed(value: Decimal) -> Decimal:
+    """-115.0000 (as a NUMERIC column returns it) → -115; 1.80 → 1.8."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 #: kgce in one unit of the indicator's energy; kgEO (oil equivalent) is not standard coal.
 ENERGY_SCALES = {"kgce": Decimal(1), "tce": Decimal(1000)}
 
@@ -390,7 +395,7 @@ def catalogue_limit(
         indicator=indicator,
         energy_unit=energy_unit,
         output_unit=output_unit,
-        limit=limit,
+        limit=None if limit is None else _trimmed(limit),
         verified=verified and limit is not None,
         effective_from=effective_from,
         effective_to=effective_to,
