@@ -560,7 +560,11 @@ def test_without_inline_mode_the_work_runs_in_a_background_thread(app, officer):
     finally:
         app.config["IMPORTS_INLINE"] = True
     assert latest_job().summary["imported"] == 50
-    assert not [t for t in threading.enumerate() if t.name.startswith("import-")]
+    # The job is marked done in its last transaction; the thread then ends (closing its session).
+    workers = [t for t in threading.enumerate() if t.name.startswith("import-")]
+    for worker in workers:
+        worker.join(timeout=10)
+    assert not [t for t in workers if t.is_alive()], "an import thread did not end"
 
 
 def _wait_for(condition, timeout: float = 30) -> None:
