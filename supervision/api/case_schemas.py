@@ -215,6 +215,11 @@ DATA_CENTRE_PUE = Output(
         "name": _out("string"),
         "large": _out("boolean", "大型及以上（适用 PUE 目标值）"),
         **ANNUAL_PUE_FIELDS,
+        "metering_gaps": _out(
+            "array",
+            "能源计量器具配备问题（GB 17167）；有问题时 target 结论为数据异常或数据不全",
+            items=_out("string"),
+        ),
         "months": _out("array", "该年度的月度读数", items=READING_OUT),
     },
 )
@@ -325,13 +330,18 @@ def dump_reading(r, pue: Decimal | None) -> dict:
 
 
 def dump_target(verdict) -> dict | None:
+    """A rules.pue.PueVerdict, or a datacentres.service.PueAssessment (its status and reason
+    include the metering check; the target comparison is its ``target``)."""
     if verdict is None:
         return None
+    status, reason = verdict.status, verdict.reason
+    if hasattr(verdict, "gaps"):  # a PueAssessment: its comparison with the target
+        verdict = verdict.target
     target = verdict.target
     return {
-        "status": verdict.status.value,
-        "status_label": verdict.status.label,
-        "reason": verdict.reason,
+        "status": status.value,
+        "status_label": status.label,
+        "reason": reason,
         "limit": number(target.limit) if target else None,
         "policy": target.policy if target else None,
         "verified": verdict.verified,

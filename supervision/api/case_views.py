@@ -18,8 +18,6 @@ from ..extensions import db
 from ..inspections import calculations
 from ..inspections import service as inspections
 from ..inspections.models import CaseStatus, InspectionCase
-from ..inspections.rules import InputProblem
-from ..inspections.rules import pue as pue_rules
 from ..tasks import service as tasks
 from . import bp, calculators, service
 from . import case_schemas as schemas
@@ -247,16 +245,9 @@ def post_readings(dc_id: int):
         {
             "data_centre_id": centre.id,
             "saved": len(saved),
-            "readings": [schemas.dump_reading(r, _month_pue(r)) for r in saved],
+            "readings": [schemas.dump_reading(r, datacentres.month_pue(r)) for r in saved],
         }
     )
-
-
-def _month_pue(reading) -> Decimal | None:
-    try:
-        return pue_rules.pue(reading.total_kwh, reading.it_kwh)
-    except InputProblem:
-        return None
 
 
 def _default_year(centre: DataCentre) -> int:
@@ -273,19 +264,24 @@ def _default_year(centre: DataCentre) -> int:
     returns=schemas.DATA_CENTRE_PUE,
 )
 def data_centre_pue(dc_id: int):
-    """The data centre's annual PUE for ``year`` (default: the latest year with readings)."""
+    """The data centre's annual PUE for ``year`` (default: the latest year with readings).
+
+    Judged by ``datacentres.assess``, as the case page stores it: GB 17167 metering gaps
+    turn a comparison with the target into 数据异常 / 数据不全.
+    """
     centre = access.get_or_404(DataCentre, dc_id)
     args = _query()
     year = args.get("year") or _default_year(centre)
-    annual = datacentres.annual(centre, year)
-    target, version = calculators.annual_target(annual, large=centre.large)
+    assessment = datacentres.assess(centre, year)
+    _target, version = calculators.annual_target(assessment.annual, large=centre.large)
     months = [r for _m, r in sorted(datacentres.readings_of(centre, year).items())]
     return json_response(
         {
             "data_centre_id": centre.id,
             "name": centre.name,
             "large": centre.large,
-            **schemas.dump_annual(annual, target, version),
-            "months": [schemas.dump_reading(r, _month_pue(r)) for r in months],
+            **schemas.dump_annual(assessment.annual, assessment, version),
+            "metering_gaps": [gap.reason for gap in assessment.gaps],
+            "months": [schemas.dump_reading(r, datacentres.month_pue(r)) for r in months],
         }
     )

@@ -118,12 +118,18 @@ def monthly_series(
         reading = readings.get(month)
         total = reading.total_kwh if reading else None
         it = reading.it_kwh if reading else None
-        try:
-            value = rules.pue(total, it)
-        except rules.InputProblem:
-            value = None
-        series.append((date(year, month, 1), total, it, value))
+        series.append((date(year, month, 1), total, it, month_pue(reading)))
     return series
+
+
+def month_pue(reading: MonthlyReading | None) -> Decimal | None:
+    """One month's PUE, or None when the reading is absent, incomplete or impossible."""
+    if reading is None:
+        return None
+    try:
+        return rules.pue(reading.total_kwh, reading.it_kwh)
+    except rules.InputProblem:
+        return None
 
 
 def rule_points(data_centre: DataCentre) -> list[rules.MeteringPoint]:

@@ -124,7 +124,7 @@ def _verdict_facts(v: Verdict) -> rules.VerdictFacts:
     return rules.VerdictFacts(
         id=v.id,
         rule=v.rule,
-        subject=v.subject,
+        subject=v.subject_label,
         status=v.status,
         reason=v.reason,
         provisional=v.provisional,

@@ -126,6 +126,10 @@ class _CasePart(Audited):
         return self.case.province_id if self.case else None
 
 
+#: Fixed verdict subjects and how pages name them.
+SUBJECT_LABELS = {"ladder": "阶梯电价"}
+
+
 class Verdict(_CasePart, db.Model):
     """A stored calculation: inputs as entered, reference version, formula, one-line reason.
 
@@ -174,6 +178,18 @@ class Verdict(_CasePart, db.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.rule} {self.subject}"
+
+    @property
+    def subject_label(self) -> str:
+        """What was judged, for people: a data centre's name instead of ``dc:<id>``."""
+        kind, _, key = self.subject.partition(":")
+        if kind == "dc" and key.isdigit():
+            # Imported here: the datacentres blueprint's views import this module.
+            from ..datacentres.models import DataCentre
+
+            centre = db.session.get(DataCentre, int(key))
+            return centre.name if centre is not None else self.subject
+        return SUBJECT_LABELS.get(self.subject, self.subject)
 
 
 class EquipmentItem(_CasePart, db.Model):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from api_helpers import as_user
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from conftest import World, credit_code
 from supervision.core.models import Role
-from supervision.datacentres.models import DataCentre, MonthlyReading
+from supervision.datacentres.models import DataCentre, MeteringPoint, MonthlyReading
 from supervision.enterprises.service import EnterpriseData, create_enterprise
 from supervision.extensions import db
 from supervision.industries.service import by_code
@@ -83,6 +83,10 @@ def centre(world: World) -> DataCentre:
         name="甲省一号数据中心",
         large=True,
     )
+    made.metering_points = [  # GB 17167: total input and IT at the UPS output are metered
+        MeteringPoint(name="总进线", role="total", boundary="total_input"),
+        MeteringPoint(name="UPS 输出", role="it", boundary="ups_output"),
+    ]
     db.session.add(made)
     db.session.commit()
     return made
@@ -305,6 +309,22 @@ def test_readings_are_pushed_and_give_the_annual_pue(app, world, centre):
     assert pue["target"]["status"] == "over_limit" and pue["target"]["limit"] == "1.4"
     assert "pue_targets r1" in pue["reference_version"] and len(pue["months"]) == 12
     assert officer.get(f"/api/v1/data-centres/{centre.id}/pue").json["year"] == 2019
+
+
+def test_the_api_judges_pue_as_the_case_page_does_meters_included(app, world, centre):
+    """Without an IT meter the figure is a data error (DOMAIN 6.2), not 超过限定值."""
+    officer = as_user(app, world.a_officer)
+    officer.post(f"/api/v1/data-centres/{centre.id}/readings", json={"readings": _year()})
+    assert (
+        officer.get(f"/api/v1/data-centres/{centre.id}/pue?year=2019").json["metering_gaps"] == []
+    )
+    db.session.execute(delete(MeteringPoint).where(MeteringPoint.role == "it"))
+    db.session.commit()
+    pue = officer.get(f"/api/v1/data-centres/{centre.id}/pue?year=2019").json
+    assert pue["pue"] == "1.52"  # the ratio is still shown
+    assert pue["metering_gaps"] == ["缺少 IT 设备电能计量"]
+    assert pue["target"]["status"] == "abnormal_data"
+    assert pue["target"]["reason"].startswith("计量不符合 GB 17167：缺少 IT 设备电能计量")
 
 
 def test_missing_months_are_listed(app, world, centre):

@@ -213,3 +213,33 @@ def test_a_case_without_data_centres_offers_to_register_one(pue_case, client):
     body = text(client.get(f"/cases/{pue_case.id}/pue"))
     assert "该企业尚未登记数据中心。" in body
     assert f"/data-centres/new?enterprise={pue_case.enterprise_id}" in body
+
+
+def test_a_data_centre_verdict_is_named_by_the_data_centre(casework):
+    """Pages and finding proposals say "甲数据中心", not the stored key dc:<id>."""
+    from supervision.datacentres.models import DataCentre
+    from supervision.extensions import db
+    from supervision.inspections import service
+    from supervision.inspections.findings import proposals
+    from supervision.inspections.rules import Status
+
+    case = casework.open(4)
+    centre = DataCentre(
+        enterprise_id=case.enterprise_id, province_id=case.province_id, name="甲数据中心"
+    )
+    db.session.add(centre)
+    db.session.flush()
+    verdict = service.store_verdict(
+        case,
+        rule="pue",
+        subject=f"dc:{centre.id}",
+        status=Status.OVER_LIMIT,
+        reason="PUE 1.56 > 目标值 1.4",
+        actor=None,
+    )
+    assert verdict.subject_label == "甲数据中心"
+    assert [p.description for p in proposals(case)][0].startswith("甲数据中心：PUE 1.56")
+    ladder = service.store_verdict(
+        case, rule="ladder", subject="ladder", status=Status.COMPLIANT, reason="x", actor=None
+    )
+    assert ladder.subject_label == "阶梯电价"
