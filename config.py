@@ -51,6 +51,24 @@ class Config:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = False
     SMTP_SENDER = "节能监察系统 <noreply@localhost>"
+    #: Seconds to wait for the mail server before a reminder counts as failed (and is retried).
+    SMTP_TIMEOUT = 20
+    #: SMTP over TLS from the first byte (port 465) instead of STARTTLS.
+    SMTP_SSL = False
+
+    #: Base URL used in e-mails' links (e.g. "https://jnjc.example.gov.cn").
+    EXTERNAL_URL = "http://127.0.0.1:5000"
+    #: Reminders of a day go out from this local hour on (nobody is mailed at midnight).
+    REMINDER_SEND_FROM_HOUR = 8
+    #: Working days a province has to correct a returned submission (unverified: a setting).
+    FILING_CORRECTION_WORKDAYS = 5
+    #: Working days after the rectification deadline by which the 回头看 is due (unverified).
+    REINSPECTION_WORKDAYS = 20
+    #: Days after the supervision ends within which a notice is served (DOMAIN 6.6, unverified).
+    NOTICE_SERVICE_DAYS = 20
+    #: The scheduler: how often it sends due reminders, and how long its lease lasts.
+    SCHEDULER_REMINDER_MINUTES = 15
+    SCHEDULER_LEASE_SECONDS = 120
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
     from .datacentres import bp as datacentres_bp
+    from .disclosure import bp as disclosure_bp
     from .enterprises import bp as enterprises_bp
     from .home import bp as home_bp
     from .imports import bp as imports_bp
@@ -59,7 +60,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .inspections import bp as inspections_bp
     from .organisations import bp as organisations_bp
     from .plans import bp as plans_bp
+    from .rectification import bp as rectification_bp
     from .reference import bp as reference_bp
+    from .reminders import bp as reminders_bp
     from .tasks import bp as tasks_bp
 
     for blueprint in (
@@ -79,6 +82,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         inspections_bp,
         datacentres_bp,
         reference_bp,
+        rectification_bp,
+        disclosure_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
 

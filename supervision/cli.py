@@ -200,3 +200,8 @@ def init_app(app: Flask) -> None:
     from .enterprises.cli import enterprises_cli
 
     app.cli.add_command(enterprises_cli)
+    from .reminders.cli import reminders_cli
+    from .scheduler import scheduler_command
+
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(scheduler_command)

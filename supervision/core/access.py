@@ -45,6 +45,12 @@ class Permission(enum.StrEnum):
     REVIEW_SUBMISSIONS = "review_submissions"
     #: See the national picture (all provinces' figures, the national workbook).
     VIEW_NATIONAL = "view_national"
+    #: Issue rectification notices and record their follow-up (report, extension, 回头看).
+    MANAGE_RECTIFICATION = "manage_rectification"
+    #: Prepare, publish, annotate and withdraw entries of the public violator list.
+    PUBLISH_VIOLATORS = "publish_violators"
+    #: Edit reminder policies and see every reminder's delivery (the reminders log).
+    MANAGE_REMINDERS = "manage_reminders"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -59,6 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_SUBMISSIONS,
             Permission.VIEW_NATIONAL,
             Permission.VIEW_FILINGS,
+            Permission.PUBLISH_VIOLATORS,
+            Permission.MANAGE_REMINDERS,
         }
     ),
     Role.PROVINCIAL_OFFICER: frozenset(
@@ -70,11 +78,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_REGISTRY,
             Permission.FILE_TASKS,
             Permission.VIEW_FILINGS,
+            Permission.MANAGE_RECTIFICATION,
+            Permission.PUBLISH_VIOLATORS,
         }
     ),
-    Role.INSPECTOR: frozenset({Permission.VIEW_DOMAIN}),
-    # Accounts only: a system administrator never sees domain data.
-    Role.SYSADMIN: frozenset({Permission.VIEW_ORGANISATIONS, Permission.MANAGE_ACCOUNTS}),
+    Role.INSPECTOR: frozenset({Permission.VIEW_DOMAIN, Permission.MANAGE_RECTIFICATION}),
+    # Accounts (and the delivery of reminders, whose mail server they run): a system
+    # administrator never sees domain data otherwise.
+    Role.SYSADMIN: frozenset(
+        {Permission.VIEW_ORGANISATIONS, Permission.MANAGE_ACCOUNTS, Permission.MANAGE_REMINDERS}
+    ),
 }
 
 #: Organisation kinds where a role may be held.

@@ -256,3 +256,16 @@ class Setting(db.Model):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(255))
+
+
+class JobLease(db.Model):
+    """Which scheduler process may run jobs now: held until ``expires_at`` and renewed while
+    alive, so a second scheduler started by mistake waits instead of sending twice."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: host:pid:random of the holder.
+    holder: Mapped[str] = mapped_column(String(120))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

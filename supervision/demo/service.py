@@ -123,6 +123,7 @@ def load_demo(*, now: datetime) -> list[tuple[str, str, str, str]]:
             password=DEMO_PASSWORD,
             certificate_number=certificate,
             certificate_expires_on=expires,
+            email=f"{username}@demo.jnjc.example",
             now=now,
         )
         created.append(

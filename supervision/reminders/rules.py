@@ -1,0 +1,110 @@
+"""When a deadline is reminded: the stages of a policy and which of them are due (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..core.workdays import WorkdayCalendar
+
+#: Who may be told about a deadline (the policy picks among these).
+RECIPIENT_ROLES = ("responsible", "agency_officers", "provincial_officers", "ministry_digest")
+WORKDAYS = "workdays"
+DAYS = "days"
+#: Stop listing overdue stages after this many (a forgotten deadline is not reminded forever
+#: in the stage list; the last stage keeps repeating by date).
+MAX_OVERDUE_STAGES = 400
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Offsets before the due date, a reminder on the day, then every N working days overdue."""
+
+    offsets: tuple[int, ...] = (10, 3, 1)
+    offset_unit: str = WORKDAYS
+    on_due_day: bool = True
+    overdue_every: int = 3
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One reminder moment: ``key`` is before:N, due or overdue:K; ``on`` the day it falls due."""
+
+    key: str
+    on: date
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.key.startswith("overdue:")
+
+
+def stages(due_on: date, policy: Policy, calendar: WorkdayCalendar, *, until: date) -> list[Stage]:
+    """Every stage of ``policy`` for a deadline on ``due_on`` up to ``until``, in date order.
+
+    Before-stages count working days back from the due date (calendar days when
+    ``offset_unit`` is "days"); the first overdue stage is the first working day after the due
+    date, then one every ``overdue_every`` working days. Raises CalendarNotAvailable when a
+    date needs a year the calendar does not know.
+    """
+    result: list[Stage] = []
+    for n in sorted({int(n) for n in policy.offsets if int(n) > 0}, reverse=True):
+        on = (
+            due_on - timedelta(days=n)
+            if policy.offset_unit == DAYS
+            else calendar.add_workdays(due_on, -n)
+        )
+        if on <= until:
+            result.append(Stage(f"before:{n}", on))
+    if policy.on_due_day and due_on <= until:
+        result.append(Stage("due", due_on))
+    if policy.overdue_every > 0 and due_on < until:
+        on = calendar.add_workdays(due_on, 1)
+        k = 1
+        while on <= until and k <= MAX_OVERDUE_STAGES:
+            result.append(Stage(f"overdue:{k}", on))
+            on = calendar.add_workdays(on, policy.overdue_every)
+            k += 1
+    return sorted(result, key=lambda s: s.on)
+
+
+def current_stage(
+    due_on: date, policy: Policy, calendar: WorkdayCalendar, *, today: date
+) -> Stage | None:
+    """The latest stage that has fallen due by ``today`` (None before the first one).
+
+    Only this one is sent: a run that missed earlier stages (scheduler stopped) sends the
+    latest and records the earlier ones as superseded, so nobody gets three mails at once.
+    """
+    passed = stages(due_on, policy, calendar, until=today)
+    return passed[-1] if passed else None
+
+
+def next_stage(
+    due_on: date, policy: Policy, calendar: WorkdayCalendar, *, today: date
+) -> Stage | None:
+    """The first stage after ``today`` (what the "why not yet" page shows)."""
+    horizon = max(today, due_on) + timedelta(days=60)
+    upcoming = [s for s in stages(due_on, policy, calendar, until=horizon) if s.on > today]
+    return upcoming[0] if upcoming else None
+
+
+def reminder_key(
+    kind: str, subject_key: str, due_on: date, stage: str, user_id: int, channel: str
+) -> str:
+    """The idempotency key: the due date is part of it, so moving a deadline sends again for
+    the new date and never repeats what was already sent for a date."""
+    return f"{kind}:{subject_key}:{due_on.isoformat()}:{stage}:{user_id}:{channel}"
+
+
+def retry_delay(attempts: int, *, base_minutes: int = 5, cap_minutes: int = 24 * 60) -> timedelta:
+    """Backoff after the ``attempts``-th failure: 5, 10, 20, 40 … minutes, at most a day."""
+    return timedelta(minutes=min(cap_minutes, base_minutes * 2 ** max(0, attempts - 1)))
+
+
+#: Failures after which a reminder is no longer retried (it stays failed, shown to admins).
+MAX_ATTEMPTS = 8
+
+
+def overdue_workdays(due_on: date, today: date, calendar: WorkdayCalendar) -> int:
+    """Working days past the due date (0 when not overdue)."""
+    return max(0, calendar.workdays_between(due_on, today)) if today > due_on else 0

@@ -1,0 +1,5 @@
+"""Pages of the reminders feature."""
+
+from __future__ import annotations
+
+from . import bp  # noqa: F401
