@@ -30,10 +30,15 @@ $(VENDOR): tools/vendor.py
 
 setup: $(STAMP) $(MO) $(VENDOR)
 
+# The scheduler (reminders) runs beside the web server; Ctrl-C stops both. A background job of
+# a non-interactive shell ignores Ctrl-C, so the trap sends it SIGTERM (it then shuts down and
+# releases its lease).
 run: setup
 	$(FLASK) init
 	$(FLASK) demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (demo accounts: see README.md); scheduler beside it"
+	$(FLASK) scheduler & sched=$$!; \
+	trap 'kill $$sched 2>/dev/null; wait $$sched' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup

@@ -53,6 +53,7 @@ def init_command() -> None:
     from .organisations.service import seed_national_units
     from .plans.service import seed_plan
     from .reference.service import seed_reference_tables
+    from .reminders.service import seed_policies
 
     url = db.engine.url.render_as_string(hide_password=True)
     try:
@@ -66,10 +67,11 @@ def init_command() -> None:
         industries = seed_catalogue()
         plans = int(seed_plan())
         tables = seed_reference_tables()
+        policies = seed_policies()
         db.session.commit()
     click.echo(
         f"Database ready ({url}); added {created} organisations, {industries} industries,"
-        f" {plans} plans, {tables} reference tables."
+        f" {plans} plans, {tables} reference tables, {policies} reminder policies."
     )
 
 

@@ -47,6 +47,12 @@ SAMPLES = {
     "item_id": lambda w: (_an_equipment_item(w).id, "A"),
     "evidence_id": lambda w: (_a_evidence(w).id, "A"),
     "finding_id": lambda w: (_a_finding(w).id, "A"),
+    "notice_id": lambda w: (_a_notice(w).id, "A"),
+    # A notice's file (evidence_id names a case's file, a different route).
+    "attachment_id": lambda w: (_a_notice_file(w).id, "A"),
+    "publication_id": lambda w: (_a_publication(w).id, "A"),
+    "deadline_id": lambda w: (_a_deadline(w).id, "A"),
+    "deadline_kind": lambda w: ("task_filing", "national"),
 }
 
 #: Query arguments some API endpoints take, pointing at province A (the ministry must name
@@ -224,6 +230,111 @@ def _a_filing_event(world: World):
         db.session.add(event)
         db.session.commit()
     return event
+
+
+def _a_notice(world: World):
+    """A rectification notice of province A's case (made once per test)."""
+    from supervision.rectification.models import DeadlineBasis, NoticeItem, RectificationNotice
+
+    case = _a_case(world)
+    notice = db.session.scalars(
+        select(RectificationNotice).where(RectificationNotice.case_id == case.id)
+    ).first()
+    if notice is None:
+        notice = RectificationNotice(
+            case_id=case.id,
+            province_id=world.a_province.id,
+            agency_id=world.a_agency.id,
+            enterprise_id=world.a_enterprise.id,
+            year=2020,
+            sequence=1,
+            number=f"{World.MARKER}节监改〔2020〕1号",
+            measures=World.MARKER,
+            served_on=date(2020, 9, 25),
+            deadline_basis=DeadlineBasis.WORKDAYS,
+            deadline_days=15,
+            deadline_on=date(2020, 10, 22),
+        )
+        notice.items.append(NoticeItem(position=1, kind="other", description=World.MARKER))
+        db.session.add(notice)
+        db.session.commit()
+    return notice
+
+
+def _a_notice_file(world: World):
+    """A photo kept with province A's notice, file included (made once per test)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from supervision.rectification.models import RectificationEvidence
+
+    notice = _a_notice(world)
+    found = db.session.scalars(
+        select(RectificationEvidence).where(RectificationEvidence.notice_id == notice.id)
+    ).first()
+    if found is None:
+        found = RectificationEvidence(
+            notice_id=notice.id,
+            stage="report",
+            filename=f"{World.MARKER}.png",
+            stored_name=f"walkn{notice.id:027d}",
+            content_type="image/png",
+            size=16,
+            sha256="0" * 64,
+        )
+        db.session.add(found)
+        db.session.commit()
+    folder = Path(current_app.instance_path) / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / found.stored_name).write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 8)
+    return found
+
+
+def _a_publication(world: World):
+    """A draft entry of province A's public list (a draft, so the public page the walk shows
+    province B stays free of A's marker)."""
+    from supervision.disclosure.models import Publication
+
+    found = db.session.scalars(
+        select(Publication).where(Publication.province_id == world.a_province.id)
+    ).first()
+    if found is None:
+        e = world.a_enterprise
+        found = Publication(
+            province_id=world.a_province.id,
+            enterprise_id=e.id,
+            enterprise_name=e.name,
+            credit_code=e.credit_code,
+            violation=World.MARKER,
+            decision="",
+            published_fields=["violation"],
+        )
+        db.session.add(found)
+        db.session.commit()
+    return found
+
+
+def _a_deadline(world: World):
+    """A deadline of province A whose responsible person is A's inspector (made once per test)."""
+    from supervision.reminders.models import Deadline
+
+    found = db.session.scalars(select(Deadline).where(Deadline.subject_key == "walk")).first()
+    if found is None:
+        found = Deadline(
+            kind="case_due",
+            subject_key="walk",
+            title=f"{World.MARKER}案件办结",
+            province_id=world.a_province.id,
+            agency_id=world.a_agency.id,
+            owner_org_id=world.a_agency.id,
+            category=4,
+            due_on=date(2020, 2, 20),
+        )
+        found.people = [world.a_inspector]
+        db.session.add(found)
+        db.session.commit()
+    return found
 
 
 ACTORS = [

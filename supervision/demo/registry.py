@@ -13,6 +13,7 @@ from ..organisations.service import by_division_code
 from ..plans.service import plan_for_year
 from ..tasks import service as tasks
 from ..tasks.models import ReviewMethod
+from .rectification import add_2019_violator
 
 STOPPED = ProductionStatus.STOPPED
 
@@ -179,6 +180,7 @@ def load_filings(users: dict) -> None:
         plan, "410000", "410300", [users["ha-inspector"], users["ha-inspector2"]], users
     )
     if henan.status.value == "draft":
+        add_2019_violator(henan, users)
         tasks.submit_filing(
             henan, actor=users["ha-officer"], now=datetime(2020, 2, 24, 2, tzinfo=UTC)
         )

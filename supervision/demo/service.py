@@ -14,6 +14,7 @@ from ..organisations.service import by_division_code, create_agency, seed_nation
 from ..plans.service import seed_plan
 from ..reference.service import seed_reference_tables
 from .inspections import load_inspections
+from .rectification import load_rectification
 from .registry import load_filings, load_registry
 
 DATASET_KEY = "dataset"
@@ -138,6 +139,8 @@ def load_demo(*, now: datetime) -> list[tuple[str, str, str, str]]:
     db.session.flush()
     seed_reference_tables()
     load_inspections()
+    db.session.flush()
+    load_rectification(users)
     db.session.flush()
     return created
 

@@ -78,13 +78,9 @@ class Publication(Audited, db.Model):
     approver_name: Mapped[str] = mapped_column(String(80), default="", info=label(_l("批准人")))
     #: 已整改 annotation.
     rectified_on: Mapped[date | None] = mapped_column(info=label(_l("整改完成日期")))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(
-        UTCDateTime, info=label(_l("撤回时间"))
-    )
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info=label(_l("撤回时间")))
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    withdrawal_reason: Mapped[str] = mapped_column(
-        Text, default="", info=label(_l("撤回理由"))
-    )
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", info=label(_l("撤回理由")))
 
     province: Mapped[Organisation] = relationship(foreign_keys=[province_id])
     enterprise: Mapped[Enterprise] = relationship()

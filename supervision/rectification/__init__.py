@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("rectification", __name__, url_prefix="/rectification")
 
-from . import models, views  # noqa: E402,F401
+from . import history_views, models, result_views, views  # noqa: E402,F401

@@ -155,9 +155,7 @@ class RectificationNotice(Audited, db.Model):
     agency: Mapped[Organisation] = relationship(foreign_keys=[agency_id])
     enterprise: Mapped[Enterprise] = relationship()
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
-    extension_granted_by: Mapped[User | None] = relationship(
-        foreign_keys=[extension_granted_by_id]
-    )
+    extension_granted_by: Mapped[User | None] = relationship(foreign_keys=[extension_granted_by_id])
     items: Mapped[list[NoticeItem]] = relationship(
         back_populates="notice", order_by="NoticeItem.position", cascade="all, delete-orphan"
     )
@@ -389,7 +387,13 @@ def _via_notice(model):
 
 
 access.register_scope(RectificationNotice, _notice_scope)
-for _model in (NoticeItem, RectificationReport, Reinspection, HandlingDecision, RectificationEvidence):
+for _model in (
+    NoticeItem,
+    RectificationReport,
+    Reinspection,
+    HandlingDecision,
+    RectificationEvidence,
+):
     access.register_scope(_model, _via_notice(_model))
 
 

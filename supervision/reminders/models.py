@@ -229,7 +229,9 @@ def _reminder_scope(user):
     clause = _deadline_scope(user)
     if clause is None:
         return None
-    return or_(Reminder.user_id == user.id, Reminder.deadline_id.in_(select(Deadline.id).where(clause)))
+    return or_(
+        Reminder.user_id == user.id, Reminder.deadline_id.in_(select(Deadline.id).where(clause))
+    )
 
 
 access.register_scope(Deadline, _deadline_scope)

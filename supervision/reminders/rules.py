@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ..core.workdays import WorkdayCalendar
 
@@ -108,3 +108,34 @@ MAX_ATTEMPTS = 8
 def overdue_workdays(due_on: date, today: date, calendar: WorkdayCalendar) -> int:
     """Working days past the due date (0 when not overdue)."""
     return max(0, calendar.workdays_between(due_on, today)) if today > due_on else 0
+
+
+def reminder_day(local_now: datetime, *, send_from_hour: int) -> date:
+    """The last day whose stages may go out at ``local_now`` (a local, wall-clock time).
+
+    A day's reminders go out from ``send_from_hour`` on: nobody is mailed at midnight, so
+    before that hour only the stages up to yesterday count.
+    """
+    today = local_now.date()
+    return today if local_now.hour >= send_from_hour else today - timedelta(days=1)
+
+
+def superseded(passed: list[Stage], *, first_seen: date | None) -> list[Stage]:
+    """The stages before the current one (the last of ``passed``) that are recorded as
+    superseded instead of being sent, when a run finds several fallen due at once.
+
+    Before-stages and the due-day stage are few, so all of them are recorded (the "why was I
+    not told ten days ahead?" question has an answer). Overdue stages repeat without end:
+    only those since the deadline was first seen (``first_seen``; None: first seen now)
+    are recorded, so a deadline found long overdue does not write hundreds of rows.
+    """
+    earlier = passed[:-1]
+    return [
+        s for s in earlier if not s.is_overdue or (first_seen is not None and s.on >= first_seen)
+    ]
+
+
+def stage_offset(key: str) -> int:
+    """N of before:N / overdue:N (0 for due)."""
+    _, _, n = key.partition(":")
+    return int(n) if n.isdigit() else 0

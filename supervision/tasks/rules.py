@@ -143,3 +143,9 @@ def late_workdays(due_on: date, submitted_on: date, calendar: WorkdayCalendar) -
     if submitted_on <= due_on:
         return 0
     return calendar.workdays_between(due_on, submitted_on)
+
+
+def correction_due_on(returned_on: date, calendar: WorkdayCalendar, workdays: int) -> date:
+    """By when a returned submission is to be corrected and resubmitted: the ``workdays``-th
+    working day after the day it was returned (the return day itself not counted)."""
+    return calendar.add_workdays(returned_on, workdays)

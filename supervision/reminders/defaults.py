@@ -1,0 +1,59 @@
+"""The kinds of deadline and how each is reminded until an administrator says otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from .rules import DAYS, Policy
+
+RESPONSIBLE = "responsible"
+AGENCY_OFFICERS = "agency_officers"
+PROVINCIAL_OFFICERS = "provincial_officers"
+MINISTRY_DIGEST = "ministry_digest"
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    """One kind of dated obligation: its name, default policy and default recipients."""
+
+    key: str
+    label: object  # a lazy string: shown in the user's language
+    policy: Policy
+    recipients: tuple[str, ...]
+
+
+#: Offsets in working days before the due date (10, 3, 1), the day itself, then every 3
+#: working days overdue: the issue's default for every kind except certificates.
+STANDARD = Policy(offsets=(10, 3, 1), on_due_day=True, overdue_every=3)
+#: A certificate is renewed ahead of time: 60, 30 and 7 calendar days before it expires; once
+#: expired, the inspector can no longer inspect and reminders stop (the case pages show it).
+CERTIFICATE = Policy(offsets=(60, 30, 7), offset_unit=DAYS, on_due_day=True, overdue_every=0)
+
+_PROVINCE = (PROVINCIAL_OFFICERS, MINISTRY_DIGEST)
+_CASEWORK = (RESPONSIBLE, AGENCY_OFFICERS)
+
+KINDS: dict[str, DeadlineKind] = {
+    kind.key: kind
+    for kind in (
+        DeadlineKind("task_filing", _l("专项监察任务申报"), STANDARD, _PROVINCE),
+        DeadlineKind(
+            "category_five_results", _l("违规企业整改落实情况结果报送"), STANDARD, _PROVINCE
+        ),
+        DeadlineKind("annual_summary", _l("年度工作总结报送"), STANDARD, _PROVINCE),
+        DeadlineKind("filing_correction", _l("退回修改后重新报送"), STANDARD, _PROVINCE),
+        DeadlineKind("case_due", _l("监察案件办结期限"), STANDARD, _CASEWORK),
+        DeadlineKind("rectification_deadline", _l("限期整改期限"), STANDARD, _CASEWORK),
+        DeadlineKind("reinspection", _l("整改复查（回头看）"), STANDARD, _CASEWORK),
+        DeadlineKind("certificate_expiry", _l("行政执法证到期"), CERTIFICATE, _CASEWORK),
+    )
+}
+
+#: How each recipient role is named on pages.
+RECIPIENT_LABELS = {
+    RESPONSIBLE: _l("责任人"),
+    AGENCY_OFFICERS: _l("承担机构业务人员"),
+    PROVINCIAL_OFFICERS: _l("省级业务人员"),
+    MINISTRY_DIGEST: _l("部级汇总"),
+}

@@ -1,0 +1,154 @@
+"""The e-mail outbox: each waiting row claimed, sent, and its outcome recorded; digests last,
+one message per person and day. Commits per message (see ``delivery``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select, update
+
+from ..core.models import User
+from ..extensions import db
+from . import rules
+from .deadlines import local_date
+from .mailer import DELIVERY_ERRORS, compose, describe_error
+from .models import Deadline, Reminder, ReminderPolicy, ReminderState
+from .outcomes import (
+    CLAIM_TTL,
+    EMAIL,
+    SendResult,
+    item_of,
+    locale_of,
+    sendable,
+    set_state,
+    skip_reasons,
+)
+
+
+def _waiting_rows(now: datetime, *, digest: bool):
+    return (
+        select(Reminder)
+        .join(Deadline, Deadline.id == Reminder.deadline_id)
+        .where(
+            Reminder.channel == EMAIL,
+            Reminder.digest.is_(digest),
+            sendable(now),
+            Deadline.done_on.is_(None),
+            Deadline.cancelled.is_(False),
+            Reminder.due_on == Deadline.due_on,
+        )
+        .order_by(Reminder.user_id, Reminder.due_on, Reminder.id)
+    )
+
+
+def _claim(row: Reminder, now: datetime, mailer, result: SendResult) -> bool:
+    """Take the row for this run (conditional UPDATE, committed); False if another run has
+    it, or if it cannot be sent at all (then it is skipped with the reason)."""
+    reasons = skip_reasons()
+    reason = None
+    if not row.user.active:
+        reason = reasons["inactive"]
+    elif not row.user.email:
+        reason = reasons["no_email"]
+    elif mailer is None:
+        reason = reasons["no_smtp"]
+    state = row.state
+    if reason is not None:
+        if set_state(row.id, state, state=ReminderState.SKIPPED, reason=reason):
+            result.skipped += 1
+        db.session.commit()
+        return False
+    claimed = db.session.execute(
+        update(Reminder)
+        .where(Reminder.id == row.id, sendable(now))
+        .values(state=ReminderState.SENDING, next_attempt_at=now + CLAIM_TTL)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return False
+    if state is ReminderState.FAILED:
+        result.retried += 1
+    return True
+
+
+def _deliver(user: User, rows: list[Reminder], *, digest: bool, now, mailer, result) -> None:
+    """Send one message about ``rows`` and record the outcome on every row (committed)."""
+    today = local_date(now)
+    policies = {p.kind: p for p in db.session.scalars(select(ReminderPolicy))}
+    for row in rows:
+        db.session.refresh(row)
+    items = [item_of(r.deadline, r.stage, policies.get(r.deadline.kind), today) for r in rows]
+    try:
+        with force_locale(locale_of(user)):
+            message = compose(
+                sender=current_app.config["SMTP_SENDER"],
+                to_name=user.full_name,
+                to_address=user.email,
+                items=items,
+                digest=digest,
+                now=now,
+                day=today,
+            )
+        mailer.send(message)
+    except DELIVERY_ERRORS as exc:
+        error = describe_error(exc)
+        for row in rows:
+            row.state = ReminderState.FAILED
+            row.error = error
+            row.attempts += 1
+            row.next_attempt_at = (
+                now + rules.retry_delay(row.attempts) if row.attempts < rules.MAX_ATTEMPTS else None
+            )
+        result.failed += len(rows)
+        current_app.logger.warning("reminder e-mail to %s failed: %s", user.username, error)
+    else:
+        for row in rows:
+            row.state = ReminderState.SENT
+            row.sent_at = now
+            row.next_attempt_at = None
+            row.message_id = message["Message-ID"]
+        result.sent += len(rows)
+        result.messages += 1
+    db.session.commit()
+
+
+def send_single(now: datetime, mailer, result: SendResult) -> None:
+    """Send each waiting e-mail that is not collected into a digest, one message per row."""
+    for row in db.session.scalars(_waiting_rows(now, digest=False)).all():
+        if _claim(row, now, mailer, result):
+            _deliver(row.user, [row], digest=False, now=now, mailer=mailer, result=result)
+
+
+def _day_start(now: datetime) -> datetime:
+    """The start of the users' current day, as an aware datetime."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return datetime.combine(local_date(now), time(0), tzinfo=zone)
+
+
+def send_digests(now: datetime, mailer, result: SendResult) -> None:
+    """One message per person and day with everything his digest collected."""
+    by_user: dict[int, list[Reminder]] = {}
+    for row in db.session.scalars(_waiting_rows(now, digest=True)).all():
+        by_user.setdefault(row.user_id, []).append(row)
+    for user_id, rows in by_user.items():
+        user = rows[0].user
+        had_today = db.session.scalar(
+            select(Reminder.id)
+            .where(
+                Reminder.user_id == user_id,
+                Reminder.channel == EMAIL,
+                Reminder.digest.is_(True),
+                Reminder.state == ReminderState.SENT,
+                Reminder.sent_at >= _day_start(now),
+            )
+            .limit(1)
+        )
+        if had_today is not None:
+            continue  # today's digest went out: these wait for tomorrow's
+        claimed = [row for row in rows if _claim(row, now, mailer, result)]
+        if claimed:
+            _deliver(user, claimed, digest=True, now=now, mailer=mailer, result=result)
