@@ -55,8 +55,8 @@ class SmtpMailer:
             # SUPERVISION_* variables are parsed as JSON: a numeric password arrives as int.
             host=str(config["SMTP_HOST"]),
             port=int(config.get("SMTP_PORT") or 25),
-            username=_text(config.get("SMTP_USERNAME")),
-            password=_text(config.get("SMTP_PASSWORD")),
+            username=_setting(config.get("SMTP_USERNAME")),
+            password=_setting(config.get("SMTP_PASSWORD")),
             starttls=bool(config.get("SMTP_STARTTLS")),
             use_ssl=bool(config.get("SMTP_SSL")),
             timeout=float(config.get("SMTP_TIMEOUT") or 20),
@@ -228,5 +228,5 @@ def compose(
     return message
 
 
-def _text(value) -> str | None:
+def _setting(value) -> str | None:
     return None if value in (None, "") else str(value)

@@ -198,3 +198,14 @@ def test_the_configuration_makes_the_sender():
         }
     )
     assert mailer == SmtpMailer("mail.example", 465, "u", "p", False, True, 7.0)
+
+
+def test_numeric_smtp_credentials_from_the_environment_are_text():
+    """SUPERVISION_* variables are parsed as JSON: a password of digits arrives as an int."""
+    from supervision.reminders.mailer import SmtpMailer
+
+    mailer = SmtpMailer.from_config(
+        {"SMTP_HOST": "mail.example", "SMTP_USERNAME": 1001, "SMTP_PASSWORD": 123456}
+    )
+    assert (mailer.username, mailer.password) == ("1001", "123456")
+    assert SmtpMailer.from_config({"SMTP_HOST": ""}) is None
