@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .reference import bp as reference_bp
     from .reminders import bp as reminders_bp
     from .tasks import bp as tasks_bp
+    from .verification import bp as verification_bp
 
     for blueprint in (
         home_bp,
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         rectification_bp,
         disclosure_bp,
         reminders_bp,
+        verification_bp,
     ):
         app.register_blueprint(blueprint)
 

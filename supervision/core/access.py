@@ -51,6 +51,14 @@ class Permission(enum.StrEnum):
     PUBLISH_VIOLATORS = "publish_violators"
     #: Edit reminder policies and see every reminder's delivery (the reminders log).
     MANAGE_REMINDERS = "manage_reminders"
+    #: Create verification campaigns, issue their tasks and training sessions, accept or
+    #: return the units' results (the ministry).
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    #: Run a unit's verification: split tasks to agencies and people, import sales records,
+    #: reconcile, draw samples, check subsidy claims, submit the results.
+    RUN_VERIFICATION = "run_verification"
+    #: Do the checks one is given: bulk buyers looked into, phone and home checks recorded.
+    CHECK_SALES = "check_sales"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -67,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_FILINGS,
             Permission.PUBLISH_VIOLATORS,
             Permission.MANAGE_REMINDERS,
+            Permission.MANAGE_CAMPAIGNS,
         }
     ),
     Role.PROVINCIAL_OFFICER: frozenset(
@@ -80,9 +89,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_FILINGS,
             Permission.MANAGE_RECTIFICATION,
             Permission.PUBLISH_VIOLATORS,
+            Permission.RUN_VERIFICATION,
+            Permission.CHECK_SALES,
         }
     ),
-    Role.INSPECTOR: frozenset({Permission.VIEW_DOMAIN, Permission.MANAGE_RECTIFICATION}),
+    Role.INSPECTOR: frozenset(
+        {Permission.VIEW_DOMAIN, Permission.MANAGE_RECTIFICATION, Permission.CHECK_SALES}
+    ),
     # Accounts (and the delivery of reminders, whose mail server they run): a system
     # administrator never sees domain data otherwise.
     Role.SYSADMIN: frozenset(

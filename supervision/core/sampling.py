@@ -1,0 +1,135 @@
+"""Reproducible random samples: every record's place in the draw is the rank of a keyed hash.
+
+A record's rank is the first eight bytes of SHA-256("<seed>:<record id>"), read as a number.
+Sorting by rank gives a random order that depends only on the seed and the ids: the same seed
+and the same population always give the same sample, whatever order the records come in, and
+anyone can redo it (in Python, or in SQL with the database's sha256). Unlike "every k-th id"
+or ``id * c % 100``, the ranks of sequential ids are spread evenly.
+
+Each check takes the next records in rank order, so the lists are disjoint by construction;
+a top-up (补抽) takes the next records not yet drawn and never changes what was drawn.
+Used by the verification campaigns (phone and home checks) and by every later draw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+METHOD = (
+    "排序值 = SHA-256(“种子:记录编号”) 的前 8 字节（大端整数）；按排序值从小到大，"
+    "每层先取 ⌈电话核查比例 × 层内有效信息数⌉ 条作电话核查，再取其后 ⌈入户核查比例 × "
+    "层内有效信息数⌉ 条作入户核查，两者不重复；补抽按同一顺序取下一条尚未抽中的记录。"
+)
+
+#: Records of one stratum: (record id, stratum) pairs, or bare ids (one stratum, "").
+Records = Iterable[int] | Iterable[tuple[int, str]]
+
+
+def new_seed() -> str:
+    """A fresh seed (128 random bits as hex), stored with the draw."""
+    return secrets.token_hex(16)
+
+
+def rank(seed: str, record_id: int) -> int:
+    """The record's place in the draw: smaller ranks are drawn first."""
+    return int.from_bytes(hashlib.sha256(f"{seed}:{record_id}".encode()).digest()[:8], "big")
+
+
+def quota(rate: Decimal | str | float, population: int) -> int:
+    """Records to draw: at least ``rate`` of the population, rounded up (0 of nothing).
+
+    ``rate`` is taken as written (Decimal("0.005"), "0.005"), so 0.5 % of 1 000 is exactly 5.
+    """
+    share = Decimal(str(rate)) * population
+    if share < 0:
+        raise ValueError("rate must not be negative")
+    return min(population, math.ceil(share))
+
+
+@dataclass(frozen=True)
+class Stratum:
+    name: str
+    population: int
+    phone: int
+    visit: int
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The outcome of a draw: ids in drawing order (by stratum, then rank)."""
+
+    seed: str
+    population: int
+    phone: list[int]
+    visit: list[int]
+    strata: list[Stratum] = field(default_factory=list)
+    #: id → stratum, for the drawn records.
+    stratum_of: dict[int, str] = field(default_factory=dict)
+
+
+def _by_stratum(records: Records) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    seen: set[int] = set()
+    for record in records:
+        record_id, stratum = (record, "") if isinstance(record, int) else record
+        if record_id in seen:
+            raise ValueError(f"record {record_id} appears twice in the population")
+        seen.add(record_id)
+        groups.setdefault(stratum or "", []).append(record_id)
+    return groups
+
+
+def _ordered(seed: str, ids: list[int]) -> list[int]:
+    return sorted(ids, key=lambda record_id: (rank(seed, record_id), record_id))
+
+
+def sample_for_checks(
+    records: Records,
+    seed: str,
+    phone_rate: Decimal | str = Decimal("0.01"),
+    visit_rate: Decimal | str = Decimal("0.005"),
+) -> Sample:
+    """Two disjoint lists of record ids: phone checks and home visits.
+
+    ``records`` are ids, or ``(id, stratum)`` pairs to stratify (by province, outlet …): each
+    stratum then gets at least its own share, rounded up, so the whole does too. Reproducible
+    from ``seed``; the order ``records`` come in does not matter.
+    """
+    groups = _by_stratum(records)
+    phone: list[int] = []
+    visit: list[int] = []
+    strata: list[Stratum] = []
+    stratum_of: dict[int, str] = {}
+    for name in sorted(groups):
+        ids = groups[name]
+        n_phone = quota(phone_rate, len(ids))
+        n_visit = min(quota(visit_rate, len(ids)), len(ids) - n_phone)
+        ordered = _ordered(seed, ids)[: n_phone + n_visit]
+        phone.extend(ordered[:n_phone])
+        visit.extend(ordered[n_phone:])
+        stratum_of.update((record_id, name) for record_id in ordered)
+        strata.append(Stratum(name, len(ids), n_phone, n_visit))
+    return Sample(seed, sum(len(ids) for ids in groups.values()), phone, visit, strata, stratum_of)
+
+
+def top_up(
+    records: Records,
+    seed: str,
+    drawn: Iterable[int],
+    count: int,
+    stratum: str | None = None,
+) -> list[int]:
+    """The next ``count`` records in the draw's order that are not in ``drawn`` (within
+    ``stratum`` when given): replacements for records that could not be checked."""
+    taken = set(drawn)
+    groups = _by_stratum(records)
+    pool = groups.get(stratum or "", []) if stratum is not None else [
+        record_id for ids in groups.values() for record_id in ids
+    ]
+    fresh = [record_id for record_id in pool if record_id not in taken]
+    return _ordered(seed, fresh)[:count]
