@@ -207,3 +207,6 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_command)
+    from .verification.cli import verification_cli
+
+    app.cli.add_command(verification_cli)

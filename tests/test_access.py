@@ -53,6 +53,18 @@ SAMPLES = {
     "publication_id": lambda w: (_a_publication(w).id, "A"),
     "deadline_id": lambda w: (_a_deadline(w).id, "A"),
     "deadline_kind": lambda w: ("task_filing", "national"),
+    # Verification: the fixture campaign has tasks for A and B, so its own pages are national.
+    "campaign_id": lambda w: (_v(w)["campaign"], "national"),
+    "unit_id": lambda w: (w.a_province.id, "A"),
+    "vtask_id": lambda w: (_v(w)["end_user_task"], "A"),
+    "session_id": lambda w: (_v(w)["session"], "national"),
+    "draw_id": lambda w: (_v(w)["draw"], "A"),
+    "sample_id": lambda w: (_v(w)["sample"], "A"),
+    "method": lambda w: ("phone", "national"),
+    "product_id": lambda w: (_v(w)["product"], "A"),
+    "claim_id": lambda w: (_v(w)["claim"], "A"),
+    "report_id": lambda w: (_v(w)["report"], "A"),
+    "sales_table": lambda w: ("consumer_sales", "national"),
 }
 
 #: Query arguments some API endpoints take, pointing at province A (the ministry must name
@@ -291,6 +303,30 @@ def _a_notice_file(world: World):
     return found
 
 
+def _v(world: World) -> dict:
+    """Ids of the verification fixture (an issued campaign with A's records; made once per
+    test)."""
+    from verification.verification_support import issue_campaign
+
+    from supervision.verification.models import Target
+
+    ids = getattr(world, "_verification_ids", None)
+    if ids is None:
+        made = issue_campaign(world)
+        ids = {
+            "campaign": made.campaign.id,
+            "end_user_task": made.a_tasks[Target.END_USER].id,
+            "session": made.session.id,
+            "draw": made.draw.id,
+            "sample": made.sample.id,
+            "product": made.product.id,
+            "claim": made.claim.id,
+            "report": made.report.id,
+        }
+        world._verification_ids = ids
+    return ids
+
+
 def _a_publication(world: World):
     """A draft entry of province A's public list (a draft, so the public page the walk shows
     province B stays free of A's marker)."""
@@ -394,6 +430,8 @@ def _a_audit_count(world: World) -> int:
         select(func.count())
         .select_from(AuditEntry)
         .where(AuditEntry.scope_org_id.in_([world.a_province.id, world.a_agency.id]))
+        # Reading personal data in clear is audited, but it changes nothing.
+        .where(AuditEntry.action != "view_personal_data")
     )
 
 

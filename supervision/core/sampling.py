@@ -14,6 +14,7 @@ Used by the verification campaigns (phone and home checks) and by every later dr
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import secrets
 from collections.abc import Iterable
@@ -38,6 +39,20 @@ def new_seed() -> str:
 def rank(seed: str, record_id: int) -> int:
     """The record's place in the draw: smaller ranks are drawn first."""
     return int.from_bytes(hashlib.sha256(f"{seed}:{record_id}".encode()).digest()[:8], "big")
+
+
+def _ranker(seed: str):
+    """``rank`` for many records of one seed: the hash of the seed's prefix is computed once
+    and copied (the same values, several times faster over a million records)."""
+    prefix = hashlib.sha256(f"{seed}:".encode())
+    from_bytes = int.from_bytes
+
+    def ranked(record_id: int) -> int:
+        digest = prefix.copy()
+        digest.update(str(record_id).encode())
+        return from_bytes(digest.digest()[:8], "big")
+
+    return ranked
 
 
 def quota(rate: Decimal | str | float, population: int) -> int:
@@ -84,8 +99,12 @@ def _by_stratum(records: Records) -> dict[str, list[int]]:
     return groups
 
 
-def _ordered(seed: str, ids: list[int]) -> list[int]:
-    return sorted(ids, key=lambda record_id: (rank(seed, record_id), record_id))
+def _ordered(seed: str, ids: list[int], count: int | None = None) -> list[int]:
+    """``ids`` in draw order (the first ``count`` of them when given)."""
+    ranked = _ranker(seed)
+    keyed = [(ranked(record_id), record_id) for record_id in ids]
+    first = heapq.nsmallest(count, keyed) if count is not None else sorted(keyed)
+    return [record_id for _rank, record_id in first]
 
 
 def sample_for_checks(
@@ -109,7 +128,7 @@ def sample_for_checks(
         ids = groups[name]
         n_phone = quota(phone_rate, len(ids))
         n_visit = min(quota(visit_rate, len(ids)), len(ids) - n_phone)
-        ordered = _ordered(seed, ids)[: n_phone + n_visit]
+        ordered = _ordered(seed, ids, n_phone + n_visit)
         phone.extend(ordered[:n_phone])
         visit.extend(ordered[n_phone:])
         stratum_of.update((record_id, name) for record_id in ordered)
@@ -128,8 +147,10 @@ def top_up(
     ``stratum`` when given): replacements for records that could not be checked."""
     taken = set(drawn)
     groups = _by_stratum(records)
-    pool = groups.get(stratum or "", []) if stratum is not None else [
-        record_id for ids in groups.values() for record_id in ids
-    ]
+    pool = (
+        groups.get(stratum or "", [])
+        if stratum is not None
+        else [record_id for ids in groups.values() for record_id in ids]
+    )
     fresh = [record_id for record_id in pool if record_id not in taken]
-    return _ordered(seed, fresh)[:count]
+    return _ordered(seed, fresh, count)

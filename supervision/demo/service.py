@@ -16,6 +16,7 @@ from ..reference.service import seed_reference_tables
 from .inspections import load_inspections
 from .rectification import load_rectification
 from .registry import load_filings, load_registry
+from .verification import load_verification
 
 DATASET_KEY = "dataset"
 DEMO = "demo"
@@ -141,6 +142,8 @@ def load_demo(*, now: datetime) -> list[tuple[str, str, str, str]]:
     load_inspections()
     db.session.flush()
     load_rectification(users)
+    db.session.flush()
+    load_verification(users)
     db.session.flush()
     return created
 

@@ -95,6 +95,8 @@ class ImportKind:
     url_params: tuple[str, ...] = ()
     #: The template and done endpoints' arguments from the job's params (None: cannot link).
     endpoint_args: Callable[[dict], dict | None] = _no_args
+    #: Largest upload accepted for this kind, in bytes (None: config ``IMPORTS_MAX_BYTES``).
+    max_bytes: int | None = None
 
     def header(self, key: str | None) -> str:
         for column in self.columns:

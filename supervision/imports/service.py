@@ -105,7 +105,7 @@ def create_job(
     fmt = readers.file_format(file_name)
     stored = f"{uuid.uuid4().hex}.{fmt}"
     path = _path(stored)
-    limit = current_app.config.get("IMPORTS_MAX_BYTES", MAX_UPLOAD_BYTES)
+    limit = upload_limit(kind)
     digest = hashlib.sha256()
     size = 0
     try:
@@ -150,6 +150,11 @@ def create_job(
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def upload_limit(kind: ImportKind) -> int:
+    """The largest file accepted for ``kind``, in bytes."""
+    return kind.max_bytes or current_app.config.get("IMPORTS_MAX_BYTES", MAX_UPLOAD_BYTES)
 
 
 def _display_name(file_name: str) -> str:

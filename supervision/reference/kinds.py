@@ -14,6 +14,7 @@ from ..inspections.rules.energy import FactorTable
 from ..inspections.rules.equipment import EfficiencyStandard, EliminationBatch
 from ..inspections.rules.ladder import LadderSchedule, schedule_problems
 from ..inspections.rules.pue import PueTarget
+from ..verification.rules import subsidy_tables as subsidy
 
 
 @dataclass(frozen=True)
@@ -55,5 +56,33 @@ KINDS: dict[str, ReferenceKind] = {
         ),
         ReferenceKind("pue_targets", _l("数据中心 PUE 目标值"), PueTarget, seed.PUE_TARGETS),
         ReferenceKind("legal_bases", _l("违法行为法律依据"), LegalBasis, seed.LEGAL_BASES),
+        ReferenceKind(
+            "subsidy_programmes",
+            _l("节能产品惠民工程推广实施细则"),
+            subsidy.ProgrammeTerms,
+            subsidy.PROGRAMMES,
+            subsidy.programme_problems,
+        ),
+        ReferenceKind(
+            "subsidy_fridge_bands",
+            _l("高效节能电冰箱补贴标准"),
+            subsidy.FridgeBand,
+            subsidy.FRIDGE_BANDS,
+            subsidy.band_problems,
+        ),
+        ReferenceKind(
+            "subsidy_fridge_ceilings",
+            _l("高效节能电冰箱能效指数要求"),
+            subsidy.EfficiencyCeiling,
+            subsidy.FRIDGE_CEILINGS,
+            subsidy.ceiling_problems,
+        ),
+        ReferenceKind(
+            "subsidy_desktop_scope",
+            _l("高效节能台式机推广范围"),
+            subsidy.DesktopScope,
+            (subsidy.DESKTOP_SCOPE,),
+            subsidy.scope_problems,
+        ),
     )
 }

@@ -31,8 +31,16 @@ STANDARD = Policy(offsets=(10, 3, 1), on_due_day=True, overdue_every=3)
 #: expired, the inspector can no longer inspect and reminders stop (the case pages show it).
 CERTIFICATE = Policy(offsets=(60, 30, 7), offset_unit=DAYS, on_due_day=True, overdue_every=0)
 
+#: A training receipt is due a day or two after the notice: reminded shortly before, and on
+#: the day; once late the session is days away and the organisers phone instead.
+TRAINING = Policy(offsets=(3, 1), on_due_day=True, overdue_every=0)
+
 _PROVINCE = (PROVINCIAL_OFFICERS, MINISTRY_DIGEST)
 _CASEWORK = (RESPONSIBLE, AGENCY_OFFICERS)
+#: Verification: the people of a task, the agency it went to, the unit's officers (a
+#: 计划单列市's own officers are its deadlines' "agency", see verification.deadlines).
+_VERIFICATION_TASK = (RESPONSIBLE, AGENCY_OFFICERS, PROVINCIAL_OFFICERS)
+_UNIT = (PROVINCIAL_OFFICERS, AGENCY_OFFICERS)
 
 KINDS: dict[str, DeadlineKind] = {
     kind.key: kind
@@ -47,6 +55,16 @@ KINDS: dict[str, DeadlineKind] = {
         DeadlineKind("rectification_deadline", _l("限期整改期限"), STANDARD, _CASEWORK),
         DeadlineKind("reinspection", _l("整改复查（回头看）"), STANDARD, _CASEWORK),
         DeadlineKind("certificate_expiry", _l("行政执法证到期"), CERTIFICATE, _CASEWORK),
+        DeadlineKind("verification_task", _l("推广信息核查任务"), STANDARD, _VERIFICATION_TASK),
+        DeadlineKind(
+            "verification_results",
+            _l("推广信息核查结果上报"),
+            STANDARD,
+            (*_UNIT, MINISTRY_DIGEST),
+        ),
+        DeadlineKind("training_registration", _l("核查培训报名回执"), TRAINING, _UNIT),
+        DeadlineKind("subsidy_monthly", _l("惠民工程月度报告"), STANDARD, _UNIT),
+        DeadlineKind("subsidy_annual", _l("惠民工程年度清算报告"), STANDARD, _UNIT),
     )
 }
 

@@ -74,6 +74,9 @@ def collect(today: date) -> Iterable[DeadlineSpec]:
 
 def gather(today: date) -> tuple[list[DeadlineSpec], list[Unresolved]]:
     """Every deadline, and the subjects whose due date could not be computed."""
+    # Imported here: the verification feature imports DeadlineSpec from this module.
+    from ..verification.deadlines import verification_deadlines
+
     calendar = current_calendar()
     specs: list[DeadlineSpec] = []
     unresolved: list[Unresolved] = []
@@ -83,6 +86,7 @@ def gather(today: date) -> tuple[list[DeadlineSpec], list[Unresolved]]:
         _cases,
         _rectification,
         _certificates,
+        verification_deadlines,
     ):
         for item in source(today, calendar):
             (unresolved if isinstance(item, Unresolved) else specs).append(item)

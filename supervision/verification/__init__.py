@@ -6,4 +6,15 @@ from flask import Blueprint
 
 bp = Blueprint("verification", __name__, url_prefix="/verification")
 
-from . import models  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    campaign_views,
+    check_views,
+    claim_views,
+    importing,
+    models,
+    record_views,
+    result_views,
+    sample_views,
+    training_views,
+    unit_views,
+)

@@ -230,7 +230,9 @@ class SubsidyProduct(Audited, db.Model):
     energy_grade: Mapped[int | None] = mapped_column(info=label(_l("能效等级")))
     #: Refrigerators: BD, BC/BD, BCD or BCDW; total volume (L); energy-efficiency index (%).
     fridge_kind: Mapped[str] = mapped_column(String(8), default="", info=label(_l("冰箱类型")))
-    volume_l: Mapped[Decimal | None] = mapped_column(Numeric(8, 1), info=label(_l("总有效容积（L）")))
+    volume_l: Mapped[Decimal | None] = mapped_column(
+        Numeric(8, 1), info=label(_l("总有效容积（L）"))
+    )
     efficiency_index: Mapped[Decimal | None] = mapped_column(
         Numeric(6, 2), info=label(_l("能效指数（%）"))
     )
@@ -244,7 +246,9 @@ class SubsidyProduct(Audited, db.Model):
         Numeric(5, 2), info=label(_l("屏幕对角线（英寸）"))
     )
     #: Already subsidised by 家电下乡 or another programme: no subsidy.
-    other_programme: Mapped[bool] = mapped_column(default=False, info=label(_l("已享受家电下乡等补助")))
+    other_programme: Mapped[bool] = mapped_column(
+        default=False, info=label(_l("已享受家电下乡等补助"))
+    )
 
     @property
     def audit_scope_org_id(self) -> int | None:
@@ -280,7 +284,9 @@ class SubsidyClaim(Audited, db.Model):
     closing_stock: Mapped[int] = mapped_column(default=0, info=label(_l("月末库存")))
     units_promoted: Mapped[int] = mapped_column(default=0, info=label(_l("本月推广数量")))
     #: 申请补贴金额 as declared (万元).
-    amount_wan: Mapped[Decimal] = mapped_column(Numeric(14, 4), info=label(_l("申请补贴金额（万元）")))
+    amount_wan: Mapped[Decimal] = mapped_column(
+        Numeric(14, 4), info=label(_l("申请补贴金额（万元）"))
+    )
     #: The recomputation: [{"field", "declared", "computed", "message"}]; [] when it agrees.
     differences: Mapped[list] = mapped_column(JSON, default=list, info=label(_l("核查差异")))
     computed_amount_wan: Mapped[Decimal | None] = mapped_column(
@@ -314,11 +320,15 @@ class ClaimLine(Audited, db.Model):
     )
     brand: Mapped[str] = mapped_column(String(60), default="", info=label(_l("品牌")))
     model: Mapped[str] = mapped_column(String(80), info=label(_l("规格型号")))
-    standard_yuan: Mapped[Decimal] = mapped_column(Numeric(10, 2), info=label(_l("补贴标准（元/台）")))
+    standard_yuan: Mapped[Decimal] = mapped_column(
+        Numeric(10, 2), info=label(_l("补贴标准（元/台）"))
+    )
     opening_stock: Mapped[int] = mapped_column(default=0, info=label(_l("月初库存")))
     closing_stock: Mapped[int] = mapped_column(default=0, info=label(_l("月末库存")))
     units: Mapped[int] = mapped_column(default=0, info=label(_l("本月推广数量")))
-    amount_wan: Mapped[Decimal] = mapped_column(Numeric(14, 4), info=label(_l("申请补贴金额（万元）")))
+    amount_wan: Mapped[Decimal] = mapped_column(
+        Numeric(14, 4), info=label(_l("申请补贴金额（万元）"))
+    )
 
     claim: Mapped[SubsidyClaim] = relationship(back_populates="lines")
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     false,
     or_,
     select,
@@ -161,9 +162,7 @@ class VerificationCampaign(Audited, db.Model):
 verification_task_people = Table(
     "verification_task_people",
     db.metadata,
-    Column(
-        "task_id", ForeignKey("verification_tasks.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("task_id", ForeignKey("verification_tasks.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -347,7 +346,9 @@ class VerificationReport(Audited, db.Model):
 
     @property
     def audit_label(self) -> str:
-        return f"{self.campaign.name if self.campaign else ''} · {self.unit.name if self.unit else ''}"
+        return (
+            f"{self.campaign.name if self.campaign else ''} · {self.unit.name if self.unit else ''}"
+        )
 
 
 # -- access -------------------------------------------------------------------------------------
@@ -399,6 +400,9 @@ def _campaign_scope(user):
 def _task_scope(user):
     if access.sees_everything(user):
         return None
+    issued = VerificationTask.campaign_id.in_(
+        select(VerificationCampaign.id).where(VerificationCampaign.status != CampaignStatus.DRAFT)
+    )
     clause = unit_clause(
         user,
         province_column=VerificationTask.province_id,
@@ -408,7 +412,7 @@ def _task_scope(user):
     if Role.PROVINCIAL_OFFICER in user.roles and user.organisation.kind != OrgKind.PROVINCE:
         # An agency's officer also sees the tasks split to his agency.
         clause = or_(clause, access.subtree_clause(user.organisation, VerificationTask.agency_id))
-    return clause
+    return and_(issued, clause)
 
 
 def unit_scope(model):

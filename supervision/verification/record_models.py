@@ -84,7 +84,9 @@ class Production(_SalesRecord, db.Model):
     __tablename__ = "verification_production"
     __table_args__ = (
         UniqueConstraint("campaign_id", "product_code"),
-        Index("ix_verification_production_model", "campaign_id", "unit_id", "manufacturer", "model"),
+        Index(
+            "ix_verification_production_model", "campaign_id", "unit_id", "manufacturer", "model"
+        ),
     )
 
     manufacturer: Mapped[str] = mapped_column(String(120))
@@ -116,7 +118,9 @@ class DealerPurchase(_SalesRecord, db.Model):
     """附表3-5 终端销售商进货信息汇总表 (quantities, no product codes)."""
 
     __tablename__ = "verification_dealer_purchases"
-    __table_args__ = (Index("ix_verification_dealer_purchases_model", "campaign_id", "unit_id", "model"),)
+    __table_args__ = (
+        Index("ix_verification_dealer_purchases_model", "campaign_id", "unit_id", "model"),
+    )
 
     seller_name: Mapped[str] = mapped_column(String(120))
     seller_code: Mapped[str] = mapped_column(String(20))
@@ -149,7 +153,11 @@ class ConsumerSale(_SalesRecord, db.Model):
             "invoice_no",
         ),
         Index(
-            "ix_verification_consumer_sales_model", "campaign_id", "unit_id", "manufacturer", "model"
+            "ix_verification_consumer_sales_model",
+            "campaign_id",
+            "unit_id",
+            "manufacturer",
+            "model",
         ),
     )
 

@@ -144,16 +144,12 @@ def issue_campaign(world: World, *, sales: int = 20) -> Verification:
     )
     db.session.add(made.registration)
     a = world.a_province
-    rows = [
-        sale_row(campaign, a, n, consumer_name=f"{World.MARKER}{n}") for n in range(sales)
-    ]
+    rows = [sale_row(campaign, a, n, consumer_name=f"{World.MARKER}{n}") for n in range(sales)]
     if rows:
         db.session.execute(insert(ConsumerSale), rows)
     made.a_sale_ids = list(
         db.session.scalars(
-            db.select(ConsumerSale.id)
-            .where(ConsumerSale.unit_id == a.id)
-            .order_by(ConsumerSale.id)
+            db.select(ConsumerSale.id).where(ConsumerSale.unit_id == a.id).order_by(ConsumerSale.id)
         )
     )
     made.draw = SampleDraw(

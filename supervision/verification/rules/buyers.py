@@ -37,7 +37,9 @@ class BulkBuyer:
         return self.largest_purchase >= BULK_THRESHOLD
 
 
-def bulk_buyers(purchases: Iterable[tuple[str, int]], threshold: int = BULK_THRESHOLD) -> list[BulkBuyer]:
+def bulk_buyers(
+    purchases: Iterable[tuple[str, int]], threshold: int = BULK_THRESHOLD
+) -> list[BulkBuyer]:
     """Buyers with ``threshold`` or more units in one purchase or cumulatively.
 
     ``purchases`` are ``(buyer key, quantity)`` pairs, one per purchase (an invoice). A
@@ -115,7 +117,9 @@ def normalise_organisation_code(text: str | None) -> str | None:
     """
     code = _plain(text).replace("-", "").replace("－", "")
     if len(code) == 18 and all(c in _CREDIT_ALPHABET for c in code):
-        total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(code, _CREDIT_WEIGHTS))
+        total = sum(
+            _CREDIT_ALPHABET.index(c) * w for c, w in zip(code, _CREDIT_WEIGHTS, strict=False)
+        )
         if _CREDIT_ALPHABET[(31 - total % 31) % 31] != code[17]:
             return None
         code = code[8:17]
