@@ -48,7 +48,7 @@ class Config:
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     #: How uploaded .xlsx files are read: "calamine" (fast; holds the whole sheet in memory,
-    #: about 1.5 GB per 1 000 000 rows) or "openpyxl" (streams in about 100 MB, 5–8 times slower).
+    #: about 1.5 GB per 1 000 000 rows) or "openpyxl" (streams in little memory, 13× slower).
     IMPORTS_XLSX_READER = "calamine"
 
     SMTP_HOST: str | None = None

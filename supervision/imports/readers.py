@@ -106,11 +106,11 @@ def open_rows(path: Path, params: dict) -> Iterator[tuple[int | None, Iterator[t
 #: How .xlsx files are read (config ``IMPORTS_XLSX_READER``).
 #:
 #: - "calamine" (default): python-calamine (Rust) parses the whole first sheet into memory
-#:   first, then rows are handed out one at a time: about 8 times faster than openpyxl, but
-#:   the sheet is held whole — measured 150 MB per 100 000 rows of 附表3-6 (16 columns), so
-#:   about 1.5 GB for a million rows.
-#: - "openpyxl": openpyxl's read-only mode streams the sheet (about 100 MB whatever the
-#:   size) but is about 8 times slower (≈ 12 s per 100 000 rows): for a server short of memory.
+#:   first, then rows are handed out one at a time: 2.6 s for 100 000 rows of 附表3-6 (16
+#:   columns) against openpyxl's 35 s, but the sheet is held whole — 150 MB per 100 000
+#:   such rows, so about 1.5 GB for a million.
+#: - "openpyxl": openpyxl's read-only mode streams the sheet in about 15 MB whatever its
+#:   size, 13 times slower: for a server short of memory.
 #:
 #: Both give the same ``cell_text`` for every cell but one case: a formula whose cached result
 #: is an error (#N/A, #DIV/0! …) reads as an empty cell with calamine and as the error's text

@@ -51,24 +51,21 @@ def _counts(campaign_id: int, unit_id: int) -> dict[str, int]:
 
 
 def _choices(table: SalesTable, where) -> tuple[list[str], list[str]]:
-    model, keys = table.model, {f.key for f in table.fields}
-    manufacturers = []
-    if "manufacturer" in keys:
-        manufacturers = list(
-            db.session.scalars(
-                select(model.manufacturer)
-                .where(where)
-                .distinct()
-                .order_by(model.manufacturer)
-                .limit(CHOICES_LIMIT)
-            )
+    """Manufacturers and models offered as filters: one GROUP BY over the (campaign, unit,
+    manufacturer, model) index for both lists."""
+    model = table.model
+    if "manufacturer" not in {f.key for f in table.fields}:
+        models = db.session.scalars(
+            select(model.model).where(where).group_by(model.model).limit(CHOICES_LIMIT)
         )
-    models = list(
-        db.session.scalars(
-            select(model.model).where(where).distinct().order_by(model.model).limit(CHOICES_LIMIT)
-        )
-    )
-    return manufacturers, models
+        return [], sorted(models)
+    pairs = db.session.execute(
+        select(model.manufacturer, model.model)
+        .where(where)
+        .group_by(model.manufacturer, model.model)
+        .limit(CHOICES_LIMIT)
+    ).all()
+    return sorted({m for m, _x in pairs}), sorted({x for _m, x in pairs})
 
 
 def _recent_jobs(table: SalesTable, campaign_id: int, unit_id: int) -> list[ImportJob]:
