@@ -19,6 +19,7 @@ from .campaign_forms import CampaignForm, percent
 from .models import CampaignStatus, Target, VerificationCampaign
 from .rules.categories import PRODUCT_CATEGORIES, category_name
 from .units import campaign_or_404
+from .view_support import commit_versioned
 
 
 @bp.get("/", endpoint="campaigns")
@@ -167,22 +168,12 @@ def _import_counts(form: CampaignForm, campaign: VerificationCampaign) -> None:
 def issue_campaign(campaign_id: int):
     """下达: the draft's tasks go to the units."""
     campaign = campaign_or_404(campaign_id)
-    version = request.form.get("version", "")
-    try:
-        campaigns.issue_campaign(
-            campaign,
-            version=int(version) if version.isdigit() else None,
-            actor=current_user,
-            now=utcnow(),
+    issued = commit_versioned(
+        lambda version: campaigns.issue_campaign(
+            campaign, version=version, actor=current_user, now=utcnow()
         )
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(campaigns.CHANGED_MEANWHILE), "danger")
-    else:
+    )
+    if issued:
         flash(
             _("已向 %(n)s 个单位下达核查任务。", n=len(campaigns.campaign_unit_ids(campaign))),
             "success",

@@ -20,7 +20,7 @@ from .check_models import BUYER_PURPOSE_LABELS, CheckMethod, SampleDraw, SampleI
 from .check_support import personal
 from .record_models import ConsumerSale
 from .rules.buyers import is_organisation_key
-from .rules.masking import mask_name
+from .rules.masking import shown_buyer_name
 from .rules.reconciliation import Line, LineStatus
 
 BATCH = 5_000
@@ -236,7 +236,7 @@ def write_bulk_buyers(
             first.add(
                 [
                     n,
-                    name if organisation or clear else mask_name(name),
+                    shown_buyer_name(name, buyer_key=row.buyer_key, clear=clear),
                     "单位" if organisation else "个人",
                     row.units,
                     row.purchases,

@@ -12,8 +12,7 @@ from sqlalchemy import Select, and_, exists, false, func, select
 
 from ..core import access
 from ..extensions import db
-from .rules.buyers import is_organisation_key
-from .rules.masking import mask_address, mask_id_number, mask_name, mask_phone
+from .rules.masking import masked_sale
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,7 +60,6 @@ def personal(row, clear: bool) -> dict[str, str]:
     """A consumer-sale row's personal data as the user may see it: in clear for the people
     doing the checks (who asked for it), masked otherwise. Organisations' names and codes are
     not personal data and stay as written."""
-    organisation = is_organisation_key(getattr(row, "buyer_key", "") or "")
     if clear:
         return {
             "consumer_name": row.consumer_name,
@@ -70,13 +68,14 @@ def personal(row, clear: bool) -> dict[str, str]:
             "id_number": row.id_number,
             "address": row.address,
         }
-    return {
-        "consumer_name": row.consumer_name if organisation else mask_name(row.consumer_name),
-        "contact": mask_name(row.contact),
-        "phone": mask_phone(row.phone),
-        "id_number": row.id_number if organisation else mask_id_number(row.id_number),
-        "address": mask_address(row.address),
-    }
+    return masked_sale(
+        consumer_name=row.consumer_name,
+        contact=row.contact,
+        phone=row.phone,
+        id_number=row.id_number,
+        address=row.address,
+        buyer_key=getattr(row, "buyer_key", "") or "",
+    )
 
 
 def send_workbook(data: io.BytesIO | bytes, name: str):

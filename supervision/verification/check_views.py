@@ -18,8 +18,7 @@ from .check_forms import BulkBuyerCheckForm
 from .check_models import BUYER_PURPOSE_LABELS
 from .check_support import paginate_rows, personal, send_workbook
 from .reconciliation import STAGES, reconcile_unit
-from .rules.buyers import is_organisation_key
-from .rules.masking import mask_name
+from .rules.masking import shown_buyer_name
 from .units import campaign_or_404, record_personal_view, sees_personal_data, unit_or_404
 
 
@@ -76,7 +75,7 @@ CHECKED = ("yes", "no")
 
 
 def _buyer_name(key: str, name: str, clear: bool) -> str:
-    return name if clear or is_organisation_key(key) else mask_name(name)
+    return shown_buyer_name(name, buyer_key=key, clear=clear)
 
 
 def _export_bulk(campaign, unit, clear: bool):

@@ -21,14 +21,8 @@ from ..imports.models import ImportJob
 from ..imports.service import Column, ImportContext, ImportKind, register_kind
 from .import_checks import READERS, bad_cell, campaign_and_unit, period_problem
 from .import_columns import TABLES, SalesTable, column_length
-from .rules import (
-    buyer_key,
-    is_organisation_key,
-    mask_address,
-    mask_id_number,
-    mask_name,
-    mask_phone,
-)
+from .rules import buyer_key
+from .rules.masking import masked_sale
 
 #: A million rows of 附表3-6 are about 270 MB as UTF-8 .csv, 100 MB as .xlsx (measured on
 #: ``samplefiles``' rows).
@@ -250,15 +244,17 @@ def _preview(table: SalesTable):
 
     def preview(values: dict) -> list[str]:
         """Personal data masked: the preview is kept with the job, seen by the province."""
-        shown = dict(values)
-        # An organisation's name and code are not personal data (seed note 1: an organisation
-        # names its buyer as 联系人); a private buyer's are.
-        if not (shown["contact"] or is_organisation_key(shown["buyer_key"])):
-            shown["consumer_name"] = mask_name(shown["consumer_name"])
-            shown["id_number"] = mask_id_number(shown["id_number"])
-        shown["contact"] = mask_name(shown["contact"])
-        shown["phone"] = mask_phone(shown["phone"])
-        shown["address"] = mask_address(shown["address"])
+        shown = {
+            **values,
+            **masked_sale(
+                consumer_name=values["consumer_name"],
+                contact=values["contact"],
+                phone=values["phone"],
+                id_number=values["id_number"],
+                address=values["address"],
+                buyer_key=values["buyer_key"],
+            ),
+        }
         return [_text(shown.get(k)) for k in keys]
 
     return preview

@@ -269,9 +269,11 @@ class SampledRecord:
     stratum: str
     top_up: bool
     consumer_name: str
+    contact: str
     phone: str
     id_number: str
     address: str
+    buyer_key: str
     model: str
     product_code: str
     sold_on: date
@@ -292,9 +294,11 @@ def sampled_records(campaign: VerificationCampaign, unit: Organisation) -> Itera
             SampleItem.stratum,
             SampleItem.replaces_id,
             ConsumerSale.consumer_name,
+            ConsumerSale.contact,
             ConsumerSale.phone,
             ConsumerSale.id_number,
             ConsumerSale.address,
+            ConsumerSale.buyer_key,
             ConsumerSale.model,
             ConsumerSale.product_code,
             ConsumerSale.sold_on,
@@ -321,9 +325,11 @@ def sampled_records(campaign: VerificationCampaign, unit: Organisation) -> Itera
             stratum=row.stratum,
             top_up=row.replaces_id is not None,
             consumer_name=row.consumer_name,
+            contact=row.contact,
             phone=row.phone,
             id_number=row.id_number,
             address=row.address,
+            buyer_key=row.buyer_key,
             model=row.model,
             product_code=row.product_code,
             sold_on=row.sold_on,

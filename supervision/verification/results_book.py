@@ -19,7 +19,6 @@ from ..annexes.layouts import Column, Table
 from ..annexes.service import chinese_date
 from .results import Progress, SampledRecord, UnitProgress
 from .rules import masking
-from .rules.buyers import normalise_organisation_code
 from .rules.results import Figures
 
 REPORT_STATUS = {
@@ -314,12 +313,19 @@ def shown_person(record: SampledRecord, *, clear: bool) -> dict[str, str]:
             "id_number": record.id_number,
             "address": record.address,
         }
-    organisation = normalise_organisation_code(record.id_number) is not None
+    shown = masking.masked_sale(
+        consumer_name=record.consumer_name,
+        contact=record.contact,
+        phone=record.phone,
+        id_number=record.id_number,
+        address=record.address,
+        buyer_key=record.buyer_key,
+    )
     return {
-        "name": record.consumer_name if organisation else masking.mask_name(record.consumer_name),
-        "phone": masking.mask_phone(record.phone),
-        "id_number": masking.mask_id_number(record.id_number),
-        "address": masking.mask_address(record.address),
+        "name": shown["consumer_name"],
+        "phone": shown["phone"],
+        "id_number": shown["id_number"],
+        "address": shown["address"],
     }
 
 

@@ -20,6 +20,7 @@ from .campaign_forms import AssignForm
 from .hub import hub_cards
 from .models import VerificationTask
 from .units import campaign_or_404, unit_or_404
+from .view_support import commit_versioned
 
 
 def _assign_form(task: VerificationTask, *, submitted: bool = False) -> AssignForm:
@@ -138,21 +139,11 @@ def assign_task(vtask_id: int):
 def complete_task(vtask_id: int):
     """Mark the task done (已完成) today."""
     found = _task_or_404(vtask_id)
-    version = request.form.get("version", "")
-    try:
-        assignments.complete_task(
-            found,
-            version=int(version) if version.isdigit() else None,
-            actor=current_user,
-            now=utcnow(),
+    done = commit_versioned(
+        lambda version: assignments.complete_task(
+            found, version=version, actor=current_user, now=utcnow()
         )
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(campaigns.CHANGED_MEANWHILE), "danger")
-    else:
+    )
+    if done:
         flash(_("%(target)s已完成。", target=found.target.label), "success")
     return redirect(url_for(".unit", campaign_id=found.campaign_id, unit_id=found.unit_id))

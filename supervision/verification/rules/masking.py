@@ -41,3 +41,37 @@ def mask_address(address: str | None, keep: int = 6) -> str:
     if len(text) <= keep:
         return text
     return text[:keep] + "****"
+
+
+def is_organisation_buyer(*, buyer_key: str = "", contact: str = "") -> bool:
+    """An organisation bought it: its code made the buyer key, or the row names a 联系人 (seed 002
+    附表3-6 note 1: an organisation names its purchaser there; a private buyer leaves it empty)."""
+    return (buyer_key or "").startswith("ORG:") or bool((contact or "").strip())
+
+
+def shown_buyer_name(name: str, *, buyer_key: str = "", contact: str = "", clear: bool) -> str:
+    """The buyer's name as a list shows it: an organisation's is not personal data."""
+    if clear or is_organisation_buyer(buyer_key=buyer_key, contact=contact):
+        return name
+    return mask_name(name)
+
+
+def masked_sale(
+    *,
+    consumer_name: str,
+    contact: str,
+    phone: str,
+    id_number: str,
+    address: str,
+    buyer_key: str = "",
+) -> dict[str, str]:
+    """A consumer sale's personal fields masked, for everyone but the people doing the checks.
+    An organisation's name and code stay as written; a person's are masked."""
+    organisation = is_organisation_buyer(buyer_key=buyer_key, contact=contact)
+    return {
+        "consumer_name": consumer_name if organisation else mask_name(consumer_name),
+        "contact": mask_name(contact),
+        "phone": mask_phone(phone),
+        "id_number": id_number if organisation else mask_id_number(id_number),
+        "address": mask_address(address),
+    }
