@@ -18,7 +18,8 @@ class ImportJob(db.Model):
     """One uploaded file on its way in: validated in full first, imported all or nothing.
 
     status: uploaded → validating → invalid (errors, nothing imported) | valid (preview,
-    waiting for confirmation) → importing → done | failed.
+    waiting for confirmation) → importing → done | failed; a done job of a kind that allows it
+    may later be withdrawn (its rows deleted, see verification.withdrawal).
     """
 
     __tablename__ = "import_jobs"

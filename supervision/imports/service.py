@@ -47,6 +47,8 @@ class Status(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    #: Imported, then its rows deleted so that a corrected file can replace it.
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -62,6 +64,7 @@ STATUS_LABELS = {
     Status.DONE: _l("已导入"),
     Status.FAILED: _l("失败"),
     Status.CANCELLED: _l("已取消"),
+    Status.WITHDRAWN: _l("已撤销"),
 }
 #: A thread is (or should be) working on jobs in these states.
 RUNNING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.IMPORTING})

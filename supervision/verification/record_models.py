@@ -1,8 +1,8 @@
 """The sales records of a campaign, one table per report table of seed 002 (附表3-1 … 3-6).
 
 Rows arrive by the million through imports (Core ``insert``, never one ORM object per row) and
-are never edited: a wrong file is replaced by importing a corrected one after deleting the
-job's rows. The import as a whole is audited (the job is the record). A product code (产品唯一
+are never edited: a wrong file is withdrawn (``withdrawal.withdraw_import`` deletes the job's
+rows) and a corrected one imported. The import as a whole is audited (the job is the record). A product code (产品唯一
 编码) appears once per table and campaign: the same code in two files is a duplicate.
 """
 

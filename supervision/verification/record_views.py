@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, request, send_file
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask import render_template as render
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from ..core import access
 from ..core.access import Permission, can, requires
+from ..core.errors import DomainError
 from ..core.tables import paginate
+from ..core.types import utcnow
 from ..extensions import db
 from ..imports.models import ImportJob
 from ..imports.service import Status
@@ -21,7 +23,9 @@ from . import bp, importing  # noqa: F401 -- importing registers the six import 
 from .check_support import XLSX, personal, unit_filter
 from .import_columns import DEFAULT_TABLE, TABLES, SalesTable
 from .record_files import template_workbook
+from .record_forms import WithdrawImportForm
 from .units import campaign_or_404, record_personal_view, sees_personal_data, unit_or_404
+from .withdrawal import may_withdraw, table_of, withdraw_import
 
 #: Personal data of 附表3-6, shown masked unless the user is one of the unit's checkers.
 PERSONAL = ("consumer_name", "contact", "phone", "id_number", "address")
@@ -155,7 +159,43 @@ def records(campaign_id: int, unit_id: int):
         may_import=can(current_user, Permission.RUN_VERIFICATION)
         and not access.sees_everything(current_user),
         jobs=_recent_jobs(table, campaign.id, unit.id),
+        may_withdraw=lambda job: may_withdraw(job, unit, current_user),
+        withdraw_form=WithdrawImportForm(formdata=None),
         Status=Status,
+    )
+
+
+@bp.post("/<int:campaign_id>/units/<int:unit_id>/imports/<int:job_id>/withdraw")
+@requires(Permission.RUN_VERIFICATION)
+def withdraw(campaign_id: int, unit_id: int, job_id: int):
+    """Withdraw one import of the unit's records (all its rows deleted), with a reason."""
+    campaign = campaign_or_404(campaign_id)
+    unit = unit_or_404(campaign, unit_id)
+    job = access.get_or_404(ImportJob, job_id)
+    table = table_of(job)
+    if table is None:
+        abort(404)
+    form = WithdrawImportForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+    else:
+        try:
+            deleted = withdraw_import(
+                job, campaign, unit, reason=form.reason.data, actor=current_user, now=utcnow()
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(
+                _("已撤销导入 #%(id)s，删除 %(n)s 行。", id=job.id, n=deleted),
+                "success",
+            )
+    return redirect(
+        url_for(".records", campaign_id=campaign.id, unit_id=unit.id, sales_table=table.key)
     )
 
 

@@ -108,6 +108,19 @@ def upload(client, made, sales_table: str, content: bytes, name: str = "报表.x
     )
 
 
+def import_file(client, made, sales_table, rows, *, fmt="xlsx", name=None, **kw):
+    """Upload, expect it valid, confirm; returns the done job."""
+    lines = header(sales_table)
+    content = xlsx(lines, rows) if fmt == "xlsx" else csv_bytes(lines, rows, **kw)
+    upload(client, made, sales_table, content, name=name or f"{sales_table}.{fmt}")
+    job = latest_job()
+    assert job.status == "valid", (job.message, job.errors)
+    client.post(f"/imports/{job.id}/confirm")
+    job = latest_job()
+    assert job.status == "done", (job.message, job.errors)
+    return job
+
+
 def latest_job() -> ImportJob:
     db.session.expire_all()
     return db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc())).first()

@@ -17,6 +17,7 @@ from records_support import (
     credit_of,
     csv_bytes,
     header,
+    import_file,
     latest_job,
     table_rows,
     upload,
@@ -48,19 +49,6 @@ def officer(client, verification):
 
 def page(client, url: str) -> str:
     return html.unescape(client.get(url).get_data(as_text=True))
-
-
-def import_file(client, made, sales_table, rows, *, fmt="xlsx", name=None, **kw):
-    """Upload, expect it valid, confirm; returns the done job."""
-    lines = header(sales_table)
-    content = xlsx(lines, rows) if fmt == "xlsx" else csv_bytes(lines, rows, **kw)
-    upload(client, made, sales_table, content, name=name or f"{sales_table}.{fmt}")
-    job = latest_job()
-    assert job.status == "valid", (job.message, job.errors)
-    client.post(f"/imports/{job.id}/confirm")
-    job = latest_job()
-    assert job.status == "done", (job.message, job.errors)
-    return job
 
 
 # -- every table ------------------------------------------------------------------------------
