@@ -294,6 +294,12 @@ class SubsidyClaim(Audited, db.Model):
     )
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The reference revisions the last check used ("subsidy_programmes r1 · …").
+    reference_version: Mapped[str] = mapped_column(
+        String(255), default="", info=label(_l("参考数据版本"))
+    )
+    #: Some reference row the last check used was not verified (待核实).
+    reference_unverified: Mapped[bool] = mapped_column(default=False)
 
     lines: Mapped[list[ClaimLine]] = relationship(
         back_populates="claim", order_by="ClaimLine.id", cascade="all, delete-orphan"

@@ -340,5 +340,7 @@ def recheck(
     claim.computed_amount_wan = allowed_amount_wan(claim.lines, standards)
     claim.checked_at = now or utcnow()
     claim.checked_by_id = getattr(actor, "id", None)
+    claim.reference_version = reference.code
+    claim.reference_unverified = reference.unverified
     db.session.flush()
     return found

@@ -211,6 +211,8 @@ def test_recheck_uses_the_products_and_reference_rows_in_use(verification: Verif
     claim = claims.record_claim(v.campaign, a, claim_data([line()]), actor=None)
     db.session.commit()
     assert claim.differences == []
+    assert "subsidy_fridge_bands r1" in claim.reference_version
+    assert claim.reference_unverified  # the seed's rows are flagged 待核实
     # The ministry decides 240 L belongs to the upper band (the seed lost its signs).
     bands = tuple(
         dataclasses.replace(b, upper_inclusive=False)
@@ -225,6 +227,7 @@ def test_recheck_uses_the_products_and_reference_rows_in_use(verification: Verif
     )
     assert "subsidy_fridge_bands r2" in in_use().code
     found = claims.recheck(claim, actor=None)
+    assert "subsidy_fridge_bands r2" in claim.reference_version
     assert [(d.field, d.computed) for d in found] == [
         ("allowed_amount_wan", D("0.6600")),
         ("lines.1.standard_yuan", D(330)),

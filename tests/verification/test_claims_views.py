@@ -205,6 +205,8 @@ def test_a_late_claim_and_a_recheck(client, verification: Verification):
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
     assert "已核查：申报数据与核定结果一致。" in page
+    assert "参考数据：subsidy_programmes r1 · subsidy_fridge_bands r1" in page
+    assert "含待核实的参考值" in page
     db.session.refresh(v.claim)
     assert v.claim.checked_at is not None and v.claim.differences == []
 
