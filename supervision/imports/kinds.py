@@ -86,6 +86,10 @@ class ImportKind:
     title_rows: int = 0
     #: Lines of the header; a column's header is its lowest non-empty cell (two-level tables).
     header_rows: int = 1
+    #: A two-level table whose columns all sit under a group may come with its lower header
+    #: line alone (files made by other systems drop the group line): the header ends as soon
+    #: as every required column is named.
+    lower_header_alone: bool = False
     #: A row whose first cell reads this ends the data (the 合计 row; notes follow it).
     end_marker: str | None = None
     #: Headers of columns the file may carry but the import does not read (序号 …).

@@ -62,6 +62,7 @@ def read_header(kind: ImportKind, rows) -> tuple[int, list] | None:
             return None
     merged: list = []
     number = 0
+    required = {readers.header_key(c.header) for c in kind.columns if c.required}
     for _line in range(kind.header_rows):
         line = next(rows, None)
         if line is None:
@@ -72,6 +73,10 @@ def read_header(kind: ImportKind, rows) -> tuple[int, list] | None:
         for index, cell in enumerate(cells):
             if readers.cell_text(cell):
                 merged[index] = cell
+        if kind.lower_header_alone and required <= {
+            readers.header_key(readers.cell_text(c)) for c in merged if readers.cell_text(c)
+        }:
+            break
     return number, merged
 
 

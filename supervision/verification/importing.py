@@ -319,6 +319,8 @@ def _kind(table: SalesTable) -> ImportKind:
         done_endpoint="verification.records",
         description=_description(table),
         header_rows=table.header_rows,
+        # Every column of 附表3-6 sits under a group: its lower header line alone will do.
+        lower_header_alone=table.header_rows > 1 and all(f.group for f in table.fields),
         ignored_headers=ignored,
         url_params=("campaign", "unit"),
         endpoint_args=_links(table),

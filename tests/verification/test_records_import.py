@@ -476,6 +476,19 @@ def test_csv_with_an_empty_group_line_and_no_number_column(officer, verification
     assert latest_job().status == "valid", latest_job().errors
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_lower_header_line_alone_will_do(officer, verification, fmt):
+    """Files exported by other systems drop the group line (消费者信息 / 销售信息 …): the
+    column names alone are the header, and the first data row stays a data row."""
+    names = header("consumer_sales")[1]
+    rows = table_rows("consumer_sales", [consumer(n) for n in range(3)])
+    content = csv_bytes([names], rows) if fmt == "csv" else xlsx([names], rows)
+    upload(officer, verification, "consumer_sales", content, name=f"一行表头.{fmt}")
+    job = latest_job()
+    assert job.status == "valid", job.errors
+    assert job.summary["rows"] == 3
+
+
 def test_the_blank_template_filled_in_imports(app, officer, verification):
     from openpyxl import load_workbook
 
