@@ -1,28 +1,11 @@
-"""The hub of a unit in a campaign: the parts of its verification work and where each is done.
-
-``endpoint_url`` builds a link only if the page exists, so the hub renders while the parts are
-still being built (the lead removes the guard once every part is in)."""
+"""The hub of a unit in a campaign: the parts of its verification work and where each is done."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import BuildError
-
-from . import bp
-
-
-@bp.app_template_global()
-def endpoint_url(endpoint: str, **values) -> str | None:
-    """``url_for(endpoint, **values)``, or None when no such page is registered."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -72,6 +55,6 @@ CARDS = (
 )
 
 
-def hub_cards(campaign_id: int, unit_id: int) -> list[tuple[Card, str | None]]:
-    """Each part with its link (None: not available yet)."""
-    return [(c, endpoint_url(c.endpoint, campaign_id=campaign_id, unit_id=unit_id)) for c in CARDS]
+def hub_cards(campaign_id: int, unit_id: int) -> list[tuple[Card, str]]:
+    """Each part with its link."""
+    return [(c, url_for(c.endpoint, campaign_id=campaign_id, unit_id=unit_id)) for c in CARDS]

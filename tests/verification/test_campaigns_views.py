@@ -17,7 +17,6 @@ import supervision.verification.unit_views as unit_views
 from conftest import World, login, org_by_code
 from supervision.extensions import db
 from supervision.verification import campaigns
-from supervision.verification.hub import endpoint_url
 from supervision.verification.models import (
     CampaignStatus,
     Target,
@@ -354,10 +353,11 @@ def test_the_ministry_sees_each_units_status(client, verification):
     assert task_page.status_code == 200 and "甲监察员" in text(task_page)
 
 
-def test_links_to_parts_not_yet_built_are_left_out(app, verification):
-    with app.test_request_context():
-        assert endpoint_url("verification.no_such_page", campaign_id=1) is None
-        assert endpoint_url("verification.unit", campaign_id=1) is None  # a value missing
-        assert endpoint_url("verification.unit", campaign_id=1, unit_id=2) == (
-            "/verification/1/units/2"
-        )
+def test_the_hub_links_every_part_of_the_units_work(client, verification):
+    world, campaign = verification.world, verification.campaign
+    login(client, world.a_officer.username)
+    hub = text(client.get(f"/verification/{campaign.id}/units/{world.a_province.id}"))
+    base = f"/verification/{campaign.id}/units/{world.a_province.id}"
+    parts = ("records", "reconciliation", "bulk-buyers", "samples", "products", "claims", "results")
+    for part in parts:
+        assert f'href="{base}/{part}"' in hub, part
