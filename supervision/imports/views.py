@@ -3,6 +3,7 @@ confirm, follow the import."""
 
 import csv
 import io
+from datetime import datetime
 
 from flask import (
     Response,
@@ -168,7 +169,14 @@ def detail(job_id: int):
         processed=service.live_progress(job),
         errors=errors,
         has_report=service.error_report_path(job) is not None,
+        withdrawn_at=_withdrawn_at(job),
     )
+
+
+def _withdrawn_at(job: ImportJob) -> datetime | None:
+    """When a withdrawn job's rows were deleted (kept in its summary as ISO text)."""
+    stamp = (job.summary or {}).get("withdrawn_at")
+    return datetime.fromisoformat(stamp) if isinstance(stamp, str) and stamp else None
 
 
 @bp.get("/<int:job_id>/status")
