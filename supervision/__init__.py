@@ -59,10 +59,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .industries import bp as industries_bp
     from .inspections import bp as inspections_bp
     from .organisations import bp as organisations_bp
+    from .pilots import bp as pilots_bp
     from .plans import bp as plans_bp
     from .rectification import bp as rectification_bp
     from .reference import bp as reference_bp
     from .reminders import bp as reminders_bp
+    from .reviews import bp as reviews_bp
     from .tasks import bp as tasks_bp
     from .verification import bp as verification_bp
 
@@ -87,6 +89,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         disclosure_bp,
         reminders_bp,
         verification_bp,
+        reviews_bp,
+        pilots_bp,
     ):
         app.register_blueprint(blueprint)
 

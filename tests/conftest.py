@@ -194,6 +194,8 @@ class World:
     b_admin: User
     b_inspector: User
     b_agency_officer: User
+    #: An expert of the review pool (an account at the ministry seeing only his reviews).
+    expert: User | None = None
     #: A data centre enterprise of province A with one category-四 task on the 2020 plan.
     a_enterprise: object = None
     a_task: object = None
@@ -224,6 +226,7 @@ def world(make_user, make_agency) -> World:
         b_admin=make_user("b-admin", Role.SYSADMIN, "330000"),
         b_inspector=make_user("b-inspector", Role.INSPECTOR, b_agency),
         b_agency_officer=make_user("b-agency-officer", Role.PROVINCIAL_OFFICER, b_agency),
+        expert=make_user("expert", Role.EXPERT, "ministry", full_name="评审专家甲"),
     )
     world.a_enterprise, world.a_task = _a_enterprise_and_task(world)
     return world

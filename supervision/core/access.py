@@ -59,6 +59,17 @@ class Permission(enum.StrEnum):
     RUN_VERIFICATION = "run_verification"
     #: Do the checks one is given: bulk buyers looked into, phone and home checks recorded.
     CHECK_SALES = "check_sales"
+    #: Keep the expert pool, set up expert reviews, draw committees, record the decision.
+    MANAGE_REVIEWS = "manage_reviews"
+    #: Score and sign the reviews one sits on (an expert).
+    SCORE_REVIEWS = "score_reviews"
+    #: Run remanufactured-product pilot calls: applications, formal review, publication.
+    MANAGE_PILOTS = "manage_pilots"
+    #: Local pilot management: trade-in records, monthly packs and their reviews, quarterly
+    #: reports and re-checks, third-party check draws, complaints.
+    RUN_PILOTS = "run_pilots"
+    #: Record the outcome of third-party checks of trade-ins (by phone or visit).
+    CHECK_TRADE_INS = "check_trade_ins"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -76,6 +87,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PUBLISH_VIOLATORS,
             Permission.MANAGE_REMINDERS,
             Permission.MANAGE_CAMPAIGNS,
+            Permission.MANAGE_REVIEWS,
+            Permission.MANAGE_PILOTS,
+            Permission.RUN_PILOTS,
+            Permission.CHECK_TRADE_INS,
         }
     ),
     Role.PROVINCIAL_OFFICER: frozenset(
@@ -91,16 +106,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PUBLISH_VIOLATORS,
             Permission.RUN_VERIFICATION,
             Permission.CHECK_SALES,
+            Permission.RUN_PILOTS,
+            Permission.CHECK_TRADE_INS,
         }
     ),
     Role.INSPECTOR: frozenset(
-        {Permission.VIEW_DOMAIN, Permission.MANAGE_RECTIFICATION, Permission.CHECK_SALES}
+        {
+            Permission.VIEW_DOMAIN,
+            Permission.MANAGE_RECTIFICATION,
+            Permission.CHECK_SALES,
+            Permission.CHECK_TRADE_INS,
+        }
     ),
     # Accounts (and the delivery of reminders, whose mail server they run): a system
     # administrator never sees domain data otherwise.
     Role.SYSADMIN: frozenset(
         {Permission.VIEW_ORGANISATIONS, Permission.MANAGE_ACCOUNTS, Permission.MANAGE_REMINDERS}
     ),
+    Role.EXPERT: frozenset({Permission.SCORE_REVIEWS}),
 }
 
 #: Organisation kinds where a role may be held.
@@ -111,6 +134,7 @@ ROLE_ORG_KINDS: dict[Role, frozenset[OrgKind]] = {
     ),
     Role.INSPECTOR: frozenset({OrgKind.PROVINCE, OrgKind.PLAN_CITY, OrgKind.CITY, OrgKind.COUNTY}),
     Role.SYSADMIN: frozenset(OrgKind),
+    Role.EXPERT: frozenset({OrgKind.MINISTRY}),
 }
 
 
@@ -147,6 +171,30 @@ def requires(*perms: Permission) -> Callable[[F], F]:
         return view
 
     return mark
+
+
+class AnyOf(frozenset):
+    """An access rule met by holding at least one of its permissions."""
+
+
+def requires_any(*perms: Permission) -> Callable[[F], F]:
+    """A logged-in user holding at least one of ``perms`` (pages two kinds of user share,
+    e.g. officers and the administrators who run the mail server)."""
+
+    def mark(view: F) -> F:
+        view.__access__ = AnyOf(perms)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def permitted(user, access) -> bool:
+    """Whether a logged-in ``user`` meets an endpoint's declared ``access`` rule."""
+    if access in (PUBLIC, LOGIN):
+        return True
+    if isinstance(access, AnyOf):
+        return bool(access & permissions_of(user))
+    return can(user, *access)
 
 
 #: Endpoints of extensions (static files) that are public by nature.
@@ -190,7 +238,7 @@ def enforce_access():
         if authenticate is not None:
             abort(401)  # a machine client is told, not sent to the login page
         return current_app.login_manager.unauthorized()
-    if access != LOGIN and not can(current_user, *access):
+    if not permitted(current_user, access):
         abort(403)
     return None
 

@@ -127,6 +127,8 @@ class Role(enum.StrEnum):
     PROVINCIAL_OFFICER = "provincial_officer"
     INSPECTOR = "inspector"
     SYSADMIN = "sysadmin"
+    #: An expert of the review pool: scores and signs the reviews he sits on, nothing else.
+    EXPERT = "expert"
 
     @property
     def label(self) -> str:
@@ -138,6 +140,7 @@ ROLE_LABELS = {
     Role.PROVINCIAL_OFFICER: _l("省级业务人员"),
     Role.INSPECTOR: _l("监察人员"),
     Role.SYSADMIN: _l("系统管理员"),
+    Role.EXPERT: _l("评审专家"),
 }
 
 

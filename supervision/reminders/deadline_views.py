@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..calendar.service import current_calendar
 from ..core import access
-from ..core.access import Permission, requires
+from ..core.access import Permission, requires, requires_any
 from ..core.clock import local_today
 from ..core.forms import as_choices
 from ..core.models import Organisation, OrgKind
@@ -25,13 +25,6 @@ from .models import Deadline
 
 #: Overdue stages shown in full before the timeline elides the middle ones.
 TIMELINE_OVERDUE_SHOWN = 8
-
-
-def require_any(*perms: Permission) -> None:
-    """403 unless the user holds at least one of ``perms`` (the views that both officers and
-    the administrators who run the mail server need)."""
-    if not any(access.can(current_user, p) for p in perms):
-        abort(403)
 
 
 def kind_choices(first_label: str) -> list:
@@ -173,11 +166,10 @@ def _elide_overdue(entries: list[TimelineEntry]) -> list[TimelineEntry]:
 
 
 @bp.get("/deadlines/<int:deadline_id>")
-@requires()
+@requires_any(Permission.VIEW_DOMAIN, Permission.MANAGE_REMINDERS)
 def deadline(deadline_id: int):
     """One deadline: its policy's stages and, per recipient and channel, what was sent,
     failed or skipped and why ("why did X not get a reminder?")."""
-    require_any(Permission.VIEW_DOMAIN, Permission.MANAGE_REMINDERS)
     from .service import explain  # the engine's: the same reasoning as the sending run
 
     found = access.get_or_404(Deadline, deadline_id)

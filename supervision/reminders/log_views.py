@@ -7,22 +7,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core import access
-from ..core.access import Permission, requires
+from ..core.access import Permission, requires, requires_any
 from ..core.tables import paginate
 from ..core.types import utcnow
 from ..extensions import db
 from . import bp, dashboard, policies
-from .deadline_views import kind_choices, require_any
+from .deadline_views import kind_choices
 from .forms import ReminderLogFilterForm, RetryForm
 from .models import Reminder, ReminderState
 
 
 @bp.get("/log")
-@requires()
+@requires_any(Permission.VIEW_DOMAIN, Permission.MANAGE_REMINDERS)
 def log():
     """Every reminder in my scope (administrators: all they run the mail for; officers: their
     province's; anyone: his own), failed first, searchable by person and deadline."""
-    require_any(Permission.VIEW_DOMAIN, Permission.MANAGE_REMINDERS)
     form = ReminderLogFilterForm(request.args)
     form.kind.choices = kind_choices(_("全部类型"))
     filters = dashboard.ReminderFilters()

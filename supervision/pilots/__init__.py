@@ -1,0 +1,8 @@
+"""Remanufactured-product trade-in pilots (再制造产品“以旧换再”推广试点, seed 003): calls and
+applications with their formal review, the pilots chosen, and their daily management."""
+
+from flask import Blueprint
+
+bp = Blueprint("pilots", __name__, url_prefix="/pilots")
+
+from . import daily_models, models  # noqa: E402,F401
