@@ -5,4 +5,16 @@ from flask import Blueprint
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 
-from . import daily_models, models  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    application_views,
+    call_views,
+    check_views,
+    complaint_views,
+    daily_models,
+    importing,
+    models,
+    pack_views,
+    pilot_views,
+    quarter_views,
+    trade_in_views,
+)

@@ -41,6 +41,9 @@ _CASEWORK = (RESPONSIBLE, AGENCY_OFFICERS)
 #: 计划单列市's own officers are its deadlines' "agency", see verification.deadlines).
 _VERIFICATION_TASK = (RESPONSIBLE, AGENCY_OFFICERS, PROVINCIAL_OFFICERS)
 _UNIT = (PROVINCIAL_OFFICERS, AGENCY_OFFICERS)
+#: National steps (reviews, calls): the people named on them (organiser, experts) and the
+#: ministry's digest.
+_NATIONAL = (RESPONSIBLE, MINISTRY_DIGEST)
 
 KINDS: dict[str, DeadlineKind] = {
     kind.key: kind
@@ -65,6 +68,15 @@ KINDS: dict[str, DeadlineKind] = {
         DeadlineKind("training_registration", _l("核查培训报名回执"), TRAINING, _UNIT),
         DeadlineKind("subsidy_monthly", _l("惠民工程月度报告"), STANDARD, _UNIT),
         DeadlineKind("subsidy_annual", _l("惠民工程年度清算报告"), STANDARD, _UNIT),
+        # Expert reviews and the remanufactured-product pilots (seed 003).
+        DeadlineKind("pilot_formal_review", _l("以旧换再试点形式审查"), STANDARD, _NATIONAL),
+        DeadlineKind("review_report", _l("评审报告提交"), STANDARD, _NATIONAL),
+        DeadlineKind("review_decision", _l("确定推广单位"), STANDARD, _NATIONAL),
+        DeadlineKind("pilot_commitment", _l("试点企业签订承诺书"), STANDARD, _NATIONAL),
+        DeadlineKind("pilot_monthly_pack", _l("以旧换再月度材料报送"), STANDARD, _UNIT),
+        DeadlineKind("pilot_quarterly", _l("以旧换再季度数据报送"), STANDARD, _UNIT),
+        DeadlineKind("pilot_recheck", _l("以旧换再季度数据省级复核"), STANDARD, _PROVINCE),
+        DeadlineKind("pilot_complaint", _l("举报核实情况公开"), STANDARD, _UNIT),
     )
 }
 

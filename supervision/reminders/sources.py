@@ -74,7 +74,9 @@ def collect(today: date) -> Iterable[DeadlineSpec]:
 
 def gather(today: date) -> tuple[list[DeadlineSpec], list[Unresolved]]:
     """Every deadline, and the subjects whose due date could not be computed."""
-    # Imported here: the verification feature imports DeadlineSpec from this module.
+    # Imported here: these features import DeadlineSpec from this module.
+    from ..pilots.deadlines import pilot_deadlines
+    from ..reviews.deadlines import review_deadlines
     from ..verification.deadlines import verification_deadlines
 
     calendar = current_calendar()
@@ -87,6 +89,8 @@ def gather(today: date) -> tuple[list[DeadlineSpec], list[Unresolved]]:
         _rectification,
         _certificates,
         verification_deadlines,
+        review_deadlines,
+        pilot_deadlines,
     ):
         for item in source(today, calendar):
             (unresolved if isinstance(item, Unresolved) else specs).append(item)

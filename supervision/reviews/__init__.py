@@ -5,4 +5,11 @@ from flask import Blueprint
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
-from . import models  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    draw_views,
+    models,
+    pool_views,
+    report_views,
+    review_views,
+    score_views,
+)
