@@ -93,6 +93,7 @@ def upgrade():
     sa.Column('short_name_en', sa.String(length=40), nullable=False),
     sa.Column('principal', sa.String(length=40), nullable=False),
     sa.Column('requested_wan', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('price_quote', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('presenters', sa.JSON(), nullable=False),
     sa.Column('withdrew', sa.Boolean(), nullable=False),
     sa.Column('source', sa.String(length=60), nullable=False),

@@ -246,6 +246,10 @@ class ReviewCandidate(Audited, db.Model):
     requested_wan: Mapped[Decimal | None] = mapped_column(
         Numeric(14, 2), info=label(_l("申请资金（万元）"))
     )
+    #: The candidate's quoted price for the price item (价格计分), in 元, if the review has one.
+    price_quote: Mapped[Decimal | None] = mapped_column(
+        Numeric(14, 2), info=label(_l("报价（元）"))
+    )
     #: Up to three people presenting (陈述参加人不超过 3 人).
     presenters: Mapped[list] = mapped_column(JSON, default=list, info=label(_l("陈述人")))
     #: Did not sign in at the meeting: 视为自动弃权, not scored.
