@@ -85,6 +85,11 @@ SAMPLES = {
     "complaint_id": lambda w: (_p(w)["complaint"], "A"),
 }
 
+#: Public pages that show province A's records because the law has them published: the
+#: announcement of the pilot enterprises (seed 003 第十三条) names pilot 01 and its city.
+#: Their own tests check they show nothing beyond what is announced.
+PUBLISHED_BY_LAW = {"pilots.public_pilots"}
+
 #: Query arguments some API endpoints take, pointing at province A (the ministry must name
 #: a province; a province's user naming another one gets 404).
 API_QUERIES = {
@@ -542,7 +547,7 @@ def test_each_role_gets_exactly_its_pages_and_never_another_provinces_data(app, 
                     followed = client.get(response.headers["Location"])
                     assert followed.status_code == 200, context
                     body += followed.get_data(as_text=True)
-            if in_province_b:
+            if in_province_b and rule.endpoint not in PUBLISHED_BY_LAW:
                 assert World.MARKER not in body, f"leak: {context}"
     assert _a_audit_count(world) == before, "a walk changed province A's data"
 

@@ -23,7 +23,7 @@ SEED_DATA = [PACKAGE / "inspections" / "reference.py", PACKAGE / "industries" / 
 PURE_MODULES = (
     sorted(PACKAGE.rglob("rules.py"))
     + sorted(PACKAGE.rglob("rules/*.py"))
-    + [PACKAGE / "core" / "workdays.py"]
+    + [PACKAGE / "core" / "workdays.py", PACKAGE / "core" / "sampling.py"]
     + SEED_DATA
 )
 

@@ -154,3 +154,14 @@ def top_up(
     )
     fresh = [record_id for record_id in pool if record_id not in taken]
     return _ordered(seed, fresh, count)
+
+
+def sample_share(records: Iterable[int], seed: str, rate: Decimal | str) -> list[int]:
+    """One list of record ids: ``quota(rate, n)`` = ⌈rate · n⌉ of the ``n`` records, in rank
+    order (the first is the one drawn first). For draws with one method, such as the pilots'
+    third-party checks of 5 %–10 % of a period's trade-ins. Reproducible from ``seed``; the
+    order ``records`` come in does not matter; an id given twice is refused."""
+    ids = list(records)
+    if len(set(ids)) != len(ids):
+        raise ValueError("a record appears twice in the population")
+    return _ordered(seed, ids, quota(rate, len(ids)))

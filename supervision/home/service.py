@@ -89,3 +89,10 @@ def certificates_due(user: User, today: date, within_days: int = 60) -> list[Use
         .order_by(User.certificate_expires_on.nulls_first(), User.username)
     )
     return list(db.session.scalars(stmt))
+
+
+def reviews_of_expert(user: User) -> list:
+    """The reviews an expert sits on, latest meeting first (his scope shows only those)."""
+    from ..reviews.models import Review
+
+    return list(db.session.scalars(access.scoped(Review, user).order_by(Review.meets_on.desc())))

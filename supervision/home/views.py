@@ -41,4 +41,6 @@ def index():
         )
     if Role.SYSADMIN in roles:
         context["role_counts"] = accounts.count_active_by_role(current_user)
+    if Role.EXPERT in roles:
+        context["my_reviews"] = service.reviews_of_expert(current_user)
     return render_template("home/index.html", **context)

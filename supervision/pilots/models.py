@@ -69,6 +69,9 @@ class PilotCall(Audited, db.Model):
     )
     opens_on: Mapped[date] = mapped_column(info=label(_l("征集开始日期")))
     closes_on: Mapped[date] = mapped_column(info=label(_l("征集截止日期")))
+    #: The last day of trading under the pilot (试点截止日期): monthly packs and quarterly
+    #: reports are owed up to its month and quarter; None while the programme runs on.
+    trading_ends_on: Mapped[date | None] = mapped_column(info=label(_l("试点截止日期")))
     #: 申请单位必须具备以下资格条件: one condition per entry (text).
     qualifications: Mapped[list] = mapped_column(JSON, default=list, info=label(_l("资格条件")))
     #: Documents every applicant must hold valid (document kinds, see DocumentKind).

@@ -283,8 +283,13 @@ class CommitteeDraw(Audited, db.Model):
     #: Experts on the list at the draw (active), and those left after exclusions.
     pool_count: Mapped[int] = mapped_column(info=label(_l("专家名单人数")))
     eligible_count: Mapped[int] = mapped_column(info=label(_l("可抽取人数")))
-    #: The pool as drawn from: [{"id", "name", "speciality", "title_level", "employer"}].
+    #: The pool as drawn from: [{"id", "name", "title", "speciality", "title_level",
+    #: "employer", "declarations": [[kind, party], …]}].
     pool: Mapped[list] = mapped_column(JSON, default=list)
+    #: What the recusal was checked against, as it stood: {"applicants": [[name, principal],
+    #: …], "convener", "departments": [...], "size", "minimum_pool"} (the draw is redone from
+    #: this, the pool and the seed, whatever the review became since).
+    inputs: Mapped[dict] = mapped_column(JSON, default=dict)
     #: [{"id", "name", "reasons": [text, …]}]: 回避 and ineligibility, with the ground.
     excluded: Mapped[list] = mapped_column(JSON, default=list, info=label(_l("回避情况")))
     #: Expert ids in drawing order (the committee is the first ``committee_size``; the rest

@@ -82,7 +82,7 @@ def trade_in_row(made: Piloted, n: int, **overrides) -> dict:
         "old_part_number": f"JX{n:06d}",
         "residual_yuan": Decimal("3000.00"),
         "consumer_name": f"消费者{n}",
-        "id_number": "320102198001011234",
+        "id_number": "320102198001011238",
         "phone": f"1390000{n:04d}",
         "product_class": "发动机",
         "product_model": "WD615.87R",
@@ -104,6 +104,7 @@ def make_pilots(world: World) -> Piloted:
         product_classes=PRODUCT_CLASSES,
         opens_on=date(2014, 9, 1),
         closes_on=date(2014, 9, 30),
+        trading_ends_on=date(2015, 12, 31),
         qualifications=QUALIFICATIONS,
         required_documents=REQUIRED_DOCUMENTS,
         funding_cap_wan=Decimal("2000"),
@@ -194,7 +195,7 @@ def make_pilots(world: World) -> Piloted:
         status=PackStatus.SUBMITTED,
         record_count=3,
         subsidy_yuan=Decimal("12000.00"),
-        materials=["身份证复印件", "补贴资金联单管理表", "以旧换再推广情况表"],
+        materials=["id_copies", "signed_forms", "promotion_table"],
         submitted_on=date(2014, 11, 10),
     )
     db.session.add(made.pack)
