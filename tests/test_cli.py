@@ -192,7 +192,7 @@ def test_users_list(cli, world):
     result = cli("users", "list")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == count(User) == 9
+    assert len(lines) == count(User) == 10  # the world: 9 domain and admin accounts and one expert
     line = next(line for line in lines if line.startswith("a-inspector "))
     assert line.split()[:3] == ["a-inspector", "active", "inspector"]
     assert line.endswith(world.a_agency.name)

@@ -16,6 +16,14 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 
+def str_enum(kind: type[enum.Enum], length: int):
+    """A column of an enum stored as its values in a plain string column (no database enum
+    type, so adding a member needs no migration)."""
+    return db.Enum(
+        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
 def label(text) -> dict:
     """Column ``info`` naming the field for people (the audit log shows it)."""
     return {"label": text}

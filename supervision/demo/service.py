@@ -14,6 +14,7 @@ from ..organisations.service import by_division_code, create_agency, seed_nation
 from ..plans.service import seed_plan
 from ..reference.service import seed_reference_tables
 from .inspections import load_inspections
+from .pilots import EXPERT_ACCOUNTS, load_pilots
 from .rectification import load_rectification
 from .registry import load_filings, load_registry
 from .verification import load_verification
@@ -51,9 +52,11 @@ AGENCIES = {
 #: (username, full name, roles, organisation code, certificate number, certificate expiry)
 ACCOUNTS: list[tuple[str, str, set[Role], str, str | None, date | None]] = [
     ("ministry", "王建国", {Role.MINISTRY_OFFICER}, "ministry", None, None),
+    ("ministry2", "陈红", {Role.MINISTRY_OFFICER}, "ministry", None, None),
     ("admin", "系统管理员", {Role.SYSADMIN}, "ministry", None, None),
     ("js-officer", "李明", {Role.PROVINCIAL_OFFICER}, "320000", None, None),
     ("js-admin", "江苏系统管理员", {Role.SYSADMIN}, "320000", None, None),
+    ("nj-officer", "徐峰", {Role.PROVINCIAL_OFFICER}, "320100", None, None),
     ("js-inspector", "张伟", {Role.INSPECTOR}, "320100", "苏执 32010020190001", date(2027, 6, 30)),
     (
         "js-inspector2",
@@ -78,6 +81,7 @@ ACCOUNTS: list[tuple[str, str, set[Role], str, str | None, date | None]] = [
         "蒙执 15020020180005",
         date(2027, 4, 30),
     ),
+    *EXPERT_ACCOUNTS,
 ]
 
 
@@ -144,6 +148,8 @@ def load_demo(*, now: datetime) -> list[tuple[str, str, str, str]]:
     load_rectification(users)
     db.session.flush()
     load_verification(users)
+    db.session.flush()
+    load_pilots(users)
     db.session.flush()
     return created
 

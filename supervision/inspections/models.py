@@ -12,17 +12,11 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
-from ..core.models import Audited, Organisation, User, label
+from ..core.models import Audited, Organisation, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..enterprises.models import Enterprise
 from ..extensions import db
 from ..tasks.models import ReviewMethod, SupervisionTask, task_inspectors
-
-
-def _enum(kind: type[enum.Enum], length: int):
-    return db.Enum(
-        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class CaseStatus(enum.StrEnum):
@@ -64,10 +58,10 @@ class InspectionCase(Audited, db.Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     category: Mapped[int] = mapped_column(info=label(_l("监察类别")))
     status: Mapped[CaseStatus] = mapped_column(
-        _enum(CaseStatus, 16), default=CaseStatus.PLANNED, index=True, info=label(_l("状态"))
+        str_enum(CaseStatus, 16), default=CaseStatus.PLANNED, index=True, info=label(_l("状态"))
     )
     method: Mapped[ReviewMethod] = mapped_column(
-        _enum(ReviewMethod, 10), default=ReviewMethod.ON_SITE, info=label(_l("监察方式"))
+        str_enum(ReviewMethod, 10), default=ReviewMethod.ON_SITE, info=label(_l("监察方式"))
     )
     #: The year whose operation is assessed (2020 supervision assesses 2019).
     assessed_year: Mapped[int] = mapped_column(info=label(_l("核查年度")))
@@ -261,7 +255,7 @@ class ChecklistEntry(_CasePart, db.Model):
     #: Key of the check (management_system, energy_manager …).
     item: Mapped[str] = mapped_column(String(32), info=label(_l("检查项")))
     result: Mapped[CheckResult | None] = mapped_column(
-        _enum(CheckResult, 4), info=label(_l("检查结果"))
+        str_enum(CheckResult, 4), info=label(_l("检查结果"))
     )
     note: Mapped[str] = mapped_column(Text, default="", info=label(_l("情况说明")))
 
@@ -334,7 +328,7 @@ class Finding(_CasePart, db.Model):
     basis_key: Mapped[str] = mapped_column(String(40), default="", info=label(_l("法律依据")))
     basis_text: Mapped[str] = mapped_column(Text, default="", info=label(_l("依据条款")))
     severity: Mapped[Severity] = mapped_column(
-        _enum(Severity, 8), default=Severity.GENERAL, info=label(_l("严重程度"))
+        str_enum(Severity, 8), default=Severity.GENERAL, info=label(_l("严重程度"))
     )
     description: Mapped[str] = mapped_column(Text, info=label(_l("问题描述")))
     numbers: Mapped[dict] = mapped_column(JSON, default=dict, info=label(_l("相关数据")))

@@ -11,8 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..core.draws import SEED_MAX
 from ..core.forms import OPTIONAL_TEXT, as_choices, strip
-from .checks import CHECK_METHODS, RECORDED_OUTCOMES, SEED_MAX
+from .checks import CHECK_METHODS, RECORDED_OUTCOMES
 from .daily_models import CHANNEL_LABELS, CHECK_OUTCOME_LABELS, ComplaintChannel
 
 # -- third-party checks -------------------------------------------------------------------------

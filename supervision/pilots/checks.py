@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
 from ..core import access, audit, sampling
+from ..core.draws import clean_seed
 from ..core.errors import DomainError
 from ..extensions import db
 from .daily_models import (
@@ -41,7 +42,6 @@ from .rules.complaints import (
 CHECK_METHODS = {"phone": _l("电话核查"), "visit": _l("实地走访")}
 #: Outcomes a check may record (pending is the absence of one).
 RECORDED_OUTCOMES = (CheckOutcome.CONFIRMED, CheckOutcome.UNREACHABLE, CheckOutcome.DISCREPANCY)
-SEED_MAX = 64
 BATCH = 5_000
 #: The method stored with every draw: enough for anyone to redo it by hand.
 METHOD = (
@@ -57,17 +57,6 @@ def _require_province(actor, province_id: int) -> None:
         return
     if actor.organisation.province_org_id != province_id:
         raise DomainError(_("只能处理本省的试点企业。"))
-
-
-def _clean_seed(seed: str | None) -> str:
-    text = (seed or "").strip()
-    if not text:
-        return sampling.new_seed()
-    if len(text) > SEED_MAX or any(c.isspace() for c in text) or not text.isprintable():
-        raise DomainError(
-            _("随机种子须为不超过 %(n)s 个字符、不含空格的文字。", n=SEED_MAX), "seed"
-        )
-    return text
 
 
 def _clean_rate(rate) -> Decimal:
@@ -156,7 +145,7 @@ def draw_checks(
     if period_from > period_to:
         raise DomainError(_("核查期间的起始日期不能晚于截止日期。"), "period_to")
     rate = _clean_rate(pilot.call.check_rate if rate is None else rate)
-    seed = _clean_seed(seed)
+    seed = clean_seed(seed)
     reason = (reason or "").strip()
     # One draw of a pilot at a time (PostgreSQL row lock; SQLite writes one at a time).
     db.session.execute(

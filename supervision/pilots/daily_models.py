@@ -14,16 +14,10 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
-from ..core.models import Audited, Organisation, User, label
+from ..core.models import Audited, Organisation, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
 from .models import Outlet, PilotCall, PilotEnterprise
-
-
-def _enum(kind: type[enum.Enum], length: int):
-    return db.Enum(
-        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class TradeIn(db.Model):
@@ -121,7 +115,7 @@ class MonthlyPack(Audited, db.Model):
     month: Mapped[int] = mapped_column(info=label(_l("月份")))
     due_on: Mapped[date] = mapped_column(info=label(_l("报送期限")))
     status: Mapped[PackStatus] = mapped_column(
-        _enum(PackStatus, 10), default=PackStatus.DRAFT, info=label(_l("状态"))
+        str_enum(PackStatus, 10), default=PackStatus.DRAFT, info=label(_l("状态"))
     )
     #: Totals as submitted (the trade-ins of the month when it was sent).
     record_count: Mapped[int] = mapped_column(default=0, info=label(_l("推广数量")))
@@ -195,7 +189,7 @@ class QuarterlyReport(Audited, db.Model):
     quarter: Mapped[int] = mapped_column(info=label(_l("季度")))
     due_on: Mapped[date] = mapped_column(info=label(_l("报送期限")))
     status: Mapped[QuarterStatus] = mapped_column(
-        _enum(QuarterStatus, 10), default=QuarterStatus.DRAFT, info=label(_l("状态"))
+        str_enum(QuarterStatus, 10), default=QuarterStatus.DRAFT, info=label(_l("状态"))
     )
     #: Per pilot: [{"pilot_id", "name", "records", "subsidy_yuan", "paid_yuan"}] + totals.
     figures: Mapped[dict] = mapped_column(JSON, default=dict, info=label(_l("推广和补贴数据")))
@@ -252,7 +246,7 @@ class TradeInCheckDraw(Audited, db.Model):
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[CheckDrawStatus] = mapped_column(
-        _enum(CheckDrawStatus, 10), default=CheckDrawStatus.ACTIVE, info=label(_l("状态"))
+        str_enum(CheckDrawStatus, 10), default=CheckDrawStatus.ACTIVE, info=label(_l("状态"))
     )
     reason: Mapped[str] = mapped_column(Text, default="", info=label(_l("重新抽样理由")))
 
@@ -300,7 +294,7 @@ class TradeInCheck(Audited, db.Model):
     #: phone | visit (电话 / 实地走访), chosen when the check is made.
     method: Mapped[str] = mapped_column(String(8), default="", info=label(_l("核查方式")))
     outcome: Mapped[CheckOutcome] = mapped_column(
-        _enum(CheckOutcome, 12), default=CheckOutcome.PENDING, info=label(_l("核查结果"))
+        str_enum(CheckOutcome, 12), default=CheckOutcome.PENDING, info=label(_l("核查结果"))
     )
     detail: Mapped[str] = mapped_column(Text, default="", info=label(_l("核查情况")))
     #: When the check was made (recorded in real time, not a date typed later).
@@ -365,7 +359,7 @@ class Complaint(Audited, db.Model):
     #: 〔2014〕3 号 style number within the province and year.
     number: Mapped[str] = mapped_column(String(40), info=label(_l("登记编号")))
     channel: Mapped[ComplaintChannel] = mapped_column(
-        _enum(ComplaintChannel, 10), info=label(_l("举报渠道"))
+        str_enum(ComplaintChannel, 10), info=label(_l("举报渠道"))
     )
     received_on: Mapped[date] = mapped_column(info=label(_l("收到日期")))
     due_on: Mapped[date] = mapped_column(info=label(_l("公开期限")))
@@ -380,7 +374,7 @@ class Complaint(Audited, db.Model):
     )
     summary: Mapped[str] = mapped_column(Text, info=label(_l("举报内容")))
     status: Mapped[ComplaintStatus] = mapped_column(
-        _enum(ComplaintStatus, 14), default=ComplaintStatus.REGISTERED, info=label(_l("状态"))
+        str_enum(ComplaintStatus, 14), default=ComplaintStatus.REGISTERED, info=label(_l("状态"))
     )
     investigator_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id"), info=label(_l("调查人"))

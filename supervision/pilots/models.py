@@ -18,16 +18,10 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
-from ..core.models import Audited, Organisation, User, label
+from ..core.models import Audited, Organisation, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
 from ..reviews.models import Review
-
-
-def _enum(kind: type[enum.Enum], length: int):
-    return db.Enum(
-        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class CallStatus(enum.StrEnum):
@@ -85,7 +79,7 @@ class PilotCall(Audited, db.Model):
         Numeric(5, 4), default=Decimal("0.05"), info=label(_l("第三方核查比例"))
     )
     status: Mapped[CallStatus] = mapped_column(
-        _enum(CallStatus, 10), default=CallStatus.OPEN, info=label(_l("状态"))
+        str_enum(CallStatus, 10), default=CallStatus.OPEN, info=label(_l("状态"))
     )
     review_id: Mapped[int | None] = mapped_column(
         ForeignKey("reviews.id"), unique=True, info=label(_l("详细评审"))
@@ -165,7 +159,7 @@ class Application(Audited, db.Model):
     #: 申请文件内容完整.
     complete: Mapped[bool | None] = mapped_column(info=label(_l("申请文件完整")))
     formal_status: Mapped[FormalStatus] = mapped_column(
-        _enum(FormalStatus, 10), default=FormalStatus.PENDING, info=label(_l("形式审查结果"))
+        str_enum(FormalStatus, 10), default=FormalStatus.PENDING, info=label(_l("形式审查结果"))
     )
     #: Why it failed (each reason a line), shown to the applicant's record.
     formal_reasons: Mapped[list] = mapped_column(JSON, default=list, info=label(_l("未通过原因")))
@@ -223,7 +217,9 @@ class ApplicationDocument(Audited, db.Model):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("pilot_applications.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind, 12), info=label(_l("证照类别")))
+    kind: Mapped[DocumentKind] = mapped_column(
+        str_enum(DocumentKind, 12), info=label(_l("证照类别"))
+    )
     number: Mapped[str] = mapped_column(String(80), default="", info=label(_l("证书编号")))
     issuer: Mapped[str] = mapped_column(String(120), default="", info=label(_l("发证机关")))
     valid_from: Mapped[date | None] = mapped_column(info=label(_l("有效期起")))
@@ -284,7 +280,7 @@ class PilotEnterprise(Audited, db.Model):
     notified_on: Mapped[date | None] = mapped_column(info=label(_l("确定通知书日期")))
     commitment_signed_on: Mapped[date | None] = mapped_column(info=label(_l("承诺书签订日期")))
     status: Mapped[PilotStatus] = mapped_column(
-        _enum(PilotStatus, 10), default=PilotStatus.ANNOUNCED, info=label(_l("状态"))
+        str_enum(PilotStatus, 10), default=PilotStatus.ANNOUNCED, info=label(_l("状态"))
     )
     status_note: Mapped[str] = mapped_column(Text, default="", info=label(_l("说明")))
     #: 公开监督举报电话 the enterprise set up (seed 003 第十六条(五)).

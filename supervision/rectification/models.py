@@ -11,17 +11,11 @@ from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, fals
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
-from ..core.models import Audited, Organisation, Role, User, label
+from ..core.models import Audited, Organisation, Role, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..enterprises.models import Enterprise
 from ..extensions import db
 from ..inspections.models import InspectionCase, assigned_task_ids
-
-
-def _enum(kind: type[enum.Enum], length: int):
-    return db.Enum(
-        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class DeadlineBasis(enum.StrEnum):
@@ -130,7 +124,7 @@ class RectificationNotice(Audited, db.Model):
     measures: Mapped[str] = mapped_column(Text, info=label(_l("整改要求")))
     served_on: Mapped[date] = mapped_column(info=label(_l("送达日期")))
     deadline_basis: Mapped[DeadlineBasis] = mapped_column(
-        _enum(DeadlineBasis, 10), info=label(_l("整改期限方式"))
+        str_enum(DeadlineBasis, 10), info=label(_l("整改期限方式"))
     )
     #: N of "N (working) days from service"; None when a date was given.
     deadline_days: Mapped[int | None] = mapped_column(info=label(_l("整改期限天数")))
@@ -143,7 +137,7 @@ class RectificationNotice(Audited, db.Model):
     extension_granted_on: Mapped[date | None] = mapped_column(info=label(_l("批准延期日期")))
     extension_granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[NoticeStatus] = mapped_column(
-        _enum(NoticeStatus, 16), default=NoticeStatus.ISSUED, index=True, info=label(_l("状态"))
+        str_enum(NoticeStatus, 16), default=NoticeStatus.ISSUED, index=True, info=label(_l("状态"))
     )
     #: True for last year's notices loaded by the 2019 violators import.
     imported: Mapped[bool] = mapped_column(default=False, info=label(_l("导入")))
@@ -256,7 +250,7 @@ class Reinspection(_NoticePart, db.Model):
     )
     inspected_on: Mapped[date] = mapped_column(info=label(_l("复查日期")))
     result: Mapped[ReinspectionResult] = mapped_column(
-        _enum(ReinspectionResult, 16), info=label(_l("复查结果"))
+        str_enum(ReinspectionResult, 16), info=label(_l("复查结果"))
     )
     notes: Mapped[str] = mapped_column(Text, default="", info=label(_l("复查情况")))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

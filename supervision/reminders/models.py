@@ -11,16 +11,9 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
-from ..core.models import Audited, Organisation, OrgKind, Role, User, label
+from ..core.models import Audited, Organisation, OrgKind, Role, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
-
-
-def _enum(kind: type[enum.Enum], length: int):
-    return db.Enum(
-        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
-
 
 deadline_people = Table(
     "deadline_people",
@@ -141,7 +134,7 @@ class Reminder(db.Model):
     #: E-mail only: sent alone or in the person's daily digest.
     digest: Mapped[bool] = mapped_column(default=False)
     state: Mapped[ReminderState] = mapped_column(
-        _enum(ReminderState, 8), default=ReminderState.PENDING, index=True
+        str_enum(ReminderState, 8), default=ReminderState.PENDING, index=True
     )
     #: Why skipped (deadline met, no e-mail address, superseded by a later stage …).
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -193,7 +186,7 @@ class ReminderPreference(Audited, db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     delivery: Mapped[Delivery] = mapped_column(
-        _enum(Delivery, 8), default=Delivery.EACH, info=label(_l("邮件方式"))
+        str_enum(Delivery, 8), default=Delivery.EACH, info=label(_l("邮件方式"))
     )
 
     @property

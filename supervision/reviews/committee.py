@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from ..core import access, sampling
+from ..core import access
 from ..core.access import Permission
+from ..core.draws import clean_seed
 from ..core.errors import DomainError
 from ..core.models import Organisation, OrgKind, Role, User, UserRole
 from ..extensions import db
@@ -34,7 +35,6 @@ from .rules import committee as rules
 from .setup import has_submitted_sheets
 
 NOT_ALLOWED = _l("只有部级业务人员可以抽取评审委员会。")
-SEED_MAX = 64
 #: Statuses in which the committee may still change.
 OPEN = (ReviewStatus.PREPARING, ReviewStatus.COMMITTEE, ReviewStatus.SCORING)
 
@@ -99,17 +99,6 @@ def inputs_of(review: Review) -> dict:
     }
 
 
-def _clean_seed(seed: str | None) -> str:
-    text = (seed or "").strip()
-    if not text:
-        return sampling.new_seed()
-    if len(text) > SEED_MAX or any(c.isspace() for c in text) or not text.isprintable():
-        raise DomainError(
-            _l("随机种子须为不超过 %(n)s 个字符、不含空格的文字。", n=SEED_MAX), "seed"
-        )
-    return text
-
-
 def refusal_message(refused: rules.DrawRefused) -> str:
     if refused.reason == "pool":
         return _(
@@ -165,7 +154,7 @@ def draw(
             "reason",
         )
     witness = _witness(witness_id)
-    seed = _clean_seed(seed)
+    seed = clean_seed(seed)
     experts = active_pool()
     inputs = inputs_of(review)
     try:

@@ -19,15 +19,9 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
-from ..core.models import Audited, Role, User, label
+from ..core.models import Audited, Role, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
-
-
-def _enum(kind: type[enum.Enum], length: int):
-    return db.Enum(
-        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class TitleLevel(enum.StrEnum):
@@ -98,10 +92,10 @@ class Expert(Audited, db.Model):
     #: As the expert writes it, e.g. 教授级高级工程师, 研究员, 高级会计师.
     title: Mapped[str] = mapped_column(String(60), info=label(_l("职称")))
     title_level: Mapped[TitleLevel] = mapped_column(
-        _enum(TitleLevel, 10), info=label(_l("职称级别"))
+        str_enum(TitleLevel, 10), info=label(_l("职称级别"))
     )
     speciality: Mapped[Speciality] = mapped_column(
-        _enum(Speciality, 10), info=label(_l("专业类别"))
+        str_enum(Speciality, 10), info=label(_l("专业类别"))
     )
     employer: Mapped[str] = mapped_column(String(120), info=label(_l("工作单位")))
     phone: Mapped[str] = mapped_column(String(40), default="", info=label(_l("联系电话")))
@@ -134,7 +128,7 @@ class ExpertDeclaration(Audited, db.Model):
     expert_id: Mapped[int] = mapped_column(
         ForeignKey("review_experts.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[RelationKind] = mapped_column(_enum(RelationKind, 10), info=label(_l("情形")))
+    kind: Mapped[RelationKind] = mapped_column(str_enum(RelationKind, 10), info=label(_l("情形")))
     #: The organisation concerned: an applicant, the convener, a department (matched by name).
     party: Mapped[str] = mapped_column(String(120), info=label(_l("相关单位")))
     detail: Mapped[str] = mapped_column(Text, default="", info=label(_l("说明")))
@@ -204,7 +198,7 @@ class Review(Audited, db.Model):
     #: Most candidates that may be chosen (征集上限), if the call sets one.
     max_selected: Mapped[int | None] = mapped_column(info=label(_l("征集上限（家）")))
     status: Mapped[ReviewStatus] = mapped_column(
-        _enum(ReviewStatus, 10), default=ReviewStatus.PREPARING, info=label(_l("状态"))
+        str_enum(ReviewStatus, 10), default=ReviewStatus.PREPARING, info=label(_l("状态"))
     )
     #: When the detailed review ended (the report is due 10 working days later).
     scored_on: Mapped[date | None] = mapped_column(info=label(_l("详细评审完成日期")))
@@ -302,7 +296,7 @@ class CommitteeDraw(Audited, db.Model):
     witness_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     witness_name: Mapped[str] = mapped_column(String(80), default="", info=label(_l("监督人")))
     status: Mapped[DrawStatus] = mapped_column(
-        _enum(DrawStatus, 10), default=DrawStatus.ACTIVE, info=label(_l("状态"))
+        str_enum(DrawStatus, 10), default=DrawStatus.ACTIVE, info=label(_l("状态"))
     )
     #: Why it was drawn again (required for any draw after the first).
     reason: Mapped[str] = mapped_column(Text, default="", info=label(_l("重新抽取理由")))

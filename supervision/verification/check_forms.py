@@ -7,9 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.draws import SEED_MAX
 from ..core.forms import OPTIONAL_TEXT, as_choices, strip
 from .check_models import BUYER_PURPOSE_LABELS, OUTCOME_LABELS, BuyerPurpose
-from .sampling import RECORDED_OUTCOMES, SEED_MAX, STRATA
+from .sampling import RECORDED_OUTCOMES, STRATA
 
 
 class BulkBuyerCheckForm(FlaskForm):

@@ -12,10 +12,10 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
-from ..core.models import Audited, Organisation, User, label
+from ..core.models import Audited, Organisation, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
-from .models import VerificationCampaign, _enum, unit_scope
+from .models import VerificationCampaign, unit_scope
 
 
 class BuyerPurpose(enum.StrEnum):
@@ -64,7 +64,7 @@ class BulkBuyerCheck(Audited, db.Model):
     largest_purchase: Mapped[int] = mapped_column(info=label(_l("单次最多台数")))
     is_organisation: Mapped[bool] = mapped_column(default=False, info=label(_l("单位用户")))
     purpose: Mapped[BuyerPurpose] = mapped_column(
-        _enum(BuyerPurpose, 12), default=BuyerPurpose.UNKNOWN, info=label(_l("购买用途"))
+        str_enum(BuyerPurpose, 12), default=BuyerPurpose.UNKNOWN, info=label(_l("购买用途"))
     )
     #: 保留信息待进一步核查.
     retained: Mapped[bool] = mapped_column(default=True, info=label(_l("保留待进一步核查")))
@@ -114,7 +114,7 @@ class SampleDraw(Audited, db.Model):
     phone_count: Mapped[int] = mapped_column(default=0, info=label(_l("电话核查条数")))
     visit_count: Mapped[int] = mapped_column(default=0, info=label(_l("入户核查条数")))
     status: Mapped[DrawStatus] = mapped_column(
-        _enum(DrawStatus, 12), default=DrawStatus.ACTIVE, info=label(_l("状态"))
+        str_enum(DrawStatus, 12), default=DrawStatus.ACTIVE, info=label(_l("状态"))
     )
     #: Why a new draw replaced an earlier one (a re-draw is never silent).
     reason: Mapped[str] = mapped_column(Text, default="", info=label(_l("重新抽取理由")))
@@ -184,7 +184,9 @@ class SampleItem(Audited, db.Model):
     sale_id: Mapped[int] = mapped_column(
         ForeignKey("verification_consumer_sales.id", ondelete="CASCADE"), index=True
     )
-    method: Mapped[CheckMethod] = mapped_column(_enum(CheckMethod, 8), info=label(_l("核查方式")))
+    method: Mapped[CheckMethod] = mapped_column(
+        str_enum(CheckMethod, 8), info=label(_l("核查方式"))
+    )
     #: Order within the draw (the rank of its key): call sheets list items in this order.
     position: Mapped[int] = mapped_column()
     stratum: Mapped[str] = mapped_column(String(40), default="")
@@ -193,7 +195,7 @@ class SampleItem(Audited, db.Model):
         ForeignKey("verification_sample_items.id", ondelete="SET NULL")
     )
     outcome: Mapped[Outcome] = mapped_column(
-        _enum(Outcome, 12), default=Outcome.PENDING, info=label(_l("核查结果"))
+        str_enum(Outcome, 12), default=Outcome.PENDING, info=label(_l("核查结果"))
     )
     detail: Mapped[str] = mapped_column(Text, default="", info=label(_l("核查情况说明")))
     checked_on: Mapped[date | None] = mapped_column(info=label(_l("核查日期")))

@@ -31,15 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
-from ..core.models import Audited, Organisation, OrgKind, Role, User, label
+from ..core.models import Audited, Organisation, OrgKind, Role, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
-
-
-def _enum(kind: type[enum.Enum], length: int):
-    return db.Enum(
-        kind, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class CampaignStatus(enum.StrEnum):
@@ -132,7 +126,7 @@ class VerificationCampaign(Audited, db.Model):
     result_due_on: Mapped[date] = mapped_column(info=label(_l("结果上报期限")))
     issued_on: Mapped[date | None] = mapped_column(info=label(_l("下达日期")))
     status: Mapped[CampaignStatus] = mapped_column(
-        _enum(CampaignStatus, 10), default=CampaignStatus.DRAFT, info=label(_l("状态"))
+        str_enum(CampaignStatus, 10), default=CampaignStatus.DRAFT, info=label(_l("状态"))
     )
     #: Shares of the end users' valid records checked by phone and at home (seed 000: 1 %, 0.5 %).
     phone_rate: Mapped[Decimal] = mapped_column(
@@ -183,7 +177,7 @@ class VerificationTask(Audited, db.Model):
         ForeignKey("organisations.id"), index=True, info=label(_l("核查单位"))
     )
     province_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    target: Mapped[Target] = mapped_column(_enum(Target, 12), info=label(_l("核查对象")))
+    target: Mapped[Target] = mapped_column(str_enum(Target, 12), info=label(_l("核查对象")))
     #: What the ministry's task says (e.g. the enterprises or the number of records).
     description: Mapped[str] = mapped_column(Text, default="", info=label(_l("任务内容")))
     #: Records to verify as issued (None when not stated).
@@ -194,7 +188,7 @@ class VerificationTask(Audited, db.Model):
         ForeignKey("organisations.id"), index=True, info=label(_l("核查机构"))
     )
     status: Mapped[TaskStatus] = mapped_column(
-        _enum(TaskStatus, 10), default=TaskStatus.ISSUED, info=label(_l("状态"))
+        str_enum(TaskStatus, 10), default=TaskStatus.ISSUED, info=label(_l("状态"))
     )
     done_on: Mapped[date | None] = mapped_column(info=label(_l("完成日期")))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -318,7 +312,7 @@ class VerificationReport(Audited, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     status: Mapped[ReportStatus] = mapped_column(
-        _enum(ReportStatus, 10), default=ReportStatus.DRAFT, info=label(_l("状态"))
+        str_enum(ReportStatus, 10), default=ReportStatus.DRAFT, info=label(_l("状态"))
     )
     #: The report's own text: how the checks were organised, problems found, suggestions.
     summary: Mapped[str] = mapped_column(Text, default="", info=label(_l("核查情况")))

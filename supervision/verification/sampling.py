@@ -23,6 +23,7 @@ from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import aliased
 
 from ..core import sampling
+from ..core.draws import clean_seed
 from ..core.errors import DomainError
 from ..core.models import Organisation
 from ..extensions import db
@@ -39,7 +40,6 @@ STRATA = {
 }
 #: Outcomes a check may record (pending is the absence of one).
 RECORDED_OUTCOMES = (Outcome.CONFIRMED, Outcome.UNREACHABLE, Outcome.DISCREPANCY)
-SEED_MAX = 64
 #: Rows fetched at a time while streaming a population.
 BATCH = 20_000
 
@@ -99,17 +99,6 @@ def active_draw(campaign_id: int, unit_id: int) -> SampleDraw | None:
     )
 
 
-def _clean_seed(seed: str | None) -> str:
-    text = (seed or "").strip()
-    if not text:
-        return sampling.new_seed()
-    if len(text) > SEED_MAX or any(c.isspace() for c in text) or not text.isprintable():
-        raise DomainError(
-            _("随机种子须为不超过 %(n)s 个字符、不含空格的文字。", n=SEED_MAX), "seed"
-        )
-    return text
-
-
 def draw_sample(
     campaign: VerificationCampaign,
     unit: Organisation,
@@ -128,7 +117,7 @@ def draw_sample(
     """
     if stratify_by not in STRATA:
         raise DomainError(_("分层方式无效。"), "stratify_by")
-    seed = _clean_seed(seed)
+    seed = clean_seed(seed)
     reason = (reason or "").strip()
     # One draw at a time per campaign (PostgreSQL row lock; SQLite writes one at a time).
     db.session.execute(
