@@ -97,6 +97,17 @@ COMMENTS = {
 }
 
 
+#: Telephone area codes of the demo's cities (division code → 区号).
+AREA_CODES = {
+    "320100": "025",
+    "370100": "0531",
+    "370300": "0533",
+    "410100": "0371",
+    "410300": "0379",
+    "150200": "0472",
+}
+
+
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 30) -> datetime:
     """A moment in Beijing time, as the services take it (UTC)."""
     return datetime(year, month, day, hour, minute, tzinfo=_BEIJING).astimezone(UTC)
@@ -184,7 +195,7 @@ def _call(ministry) -> PilotCall:
                 submitted_on=date(2014, 9, 10 + 3 * n),
                 address=f"{name[:2]}市经济技术开发区再制造产业园 {n + 1} 号",
                 contact=principal,
-                phone=f"0{city[:3]}-8{n + 1}61{n + 2}0{n + 3}8",
+                phone=f"{AREA_CODES.get(city, '010')}-8{n + 1}61{n + 2}0{n + 3}8",
                 products="发动机、变速箱" if n % 2 == 0 else "发动机",
                 requested_wan=Decimal(wan),
             ),
@@ -363,7 +374,7 @@ def _announce(call: PilotCall, ministry) -> None:
         announcing.record_commitment(
             pilot,
             signed_on=date(2014, 12, 24 + pilot.number),
-            hotline=f"0{pilot.application.phone[1:4]}-8{pilot.number}31{pilot.number}315",
+            hotline=f"{pilot.application.phone.split('-')[0]}-8{pilot.number}31{pilot.number}315",
             actor=ministry,
             now=at(2014, 12, 31, 16),
         )
