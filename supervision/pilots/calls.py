@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..core import access
 from ..core.access import Permission
+from ..core.clock import local_date
 from ..core.errors import DomainError
 from ..core.models import User
+from ..core.versions import require_version
 from ..extensions import db
 from ..reviews import setup as review_setup
 from ..reviews.models import Review, ReviewStatus
@@ -31,7 +31,6 @@ from .models import (
 from .rules import formal as rules
 
 NOT_ALLOWED = _l("您无权办理此事项。")
-CHANGED_MEANWHILE = _l("该记录已被他人修改，请刷新页面后重试。")
 CALL_PROBLEMS = {
     "year": _l("推广年度应为 2000—2099 年之间的年份。"),
     "period": _l("征集截止日期不能早于开始日期。"),
@@ -45,19 +44,9 @@ CALL_PROBLEMS = {
 }
 
 
-def local_date(now: datetime) -> date:
-    """The day ``now`` is where the users are (Asia/Shanghai)."""
-    return now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
-
-
 def require_manager(actor: User) -> None:
     if not access.can(actor, Permission.MANAGE_PILOTS):
         raise DomainError(NOT_ALLOWED)
-
-
-def require_version(row, version: int | None) -> None:
-    if version is not None and version != row.version:
-        raise DomainError(CHANGED_MEANWHILE)
 
 
 # -- the call ------------------------------------------------------------------------------------

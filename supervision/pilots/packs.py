@@ -15,13 +15,13 @@ from sqlalchemy import func, select, update
 from ..core.access import Permission, can
 from ..core.errors import DomainError
 from ..core.models import User
+from ..core.versions import require_version
 from ..extensions import db
 from .daily_models import MonthlyPack, PackStatus, TradeIn
 from .models import PilotEnterprise, PilotStatus
 from .rules.periods import month_span, monthly_pack_due, next_month
 from .trade_ins import is_local, require_local
 
-CHANGED_MEANWHILE = _l("该记录已被他人修改，请刷新页面后重试。")
 NOT_REVIEWER = _l("只有试点企业所在地市（或代为审核的省级）主管部门的人员可以审核月度材料。")
 
 #: The paper pack (材料装订好后一并送市级): key → what it is.
@@ -40,11 +40,6 @@ def material_label(key: str) -> str:
     """A material's name (a pack recorded before the keys were fixed shows its own text)."""
     label = MATERIALS.get(key)
     return str(label) if label is not None else key
-
-
-def require_version(pack: MonthlyPack, version: int | None) -> None:
-    if version is not None and version != pack.version:
-        raise DomainError(CHANGED_MEANWHILE)
 
 
 @dataclass(frozen=True)

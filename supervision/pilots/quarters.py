@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..core import access
 from ..core.errors import DomainError
 from ..core.models import Organisation, User
+from ..core.versions import require_version
 from ..extensions import db
 from .daily_models import MonthlyPack, PackStatus, QuarterlyReport, QuarterStatus
 from .models import PilotCall, PilotEnterprise, PilotStatus
@@ -27,17 +28,11 @@ from .rules.periods import (
 )
 from .trade_ins import is_local
 
-CHANGED_MEANWHILE = _l("该记录已被他人修改，请刷新页面后重试。")
 NOT_REPORTER = _l("只有该地市（或代为报送的省级）主管部门的人员可以填报季度数据。")
 NOT_RECHECKER = _l("只有省级主管部门的人员可以复核地市报送的季度数据。")
 EDITABLE = frozenset({QuarterStatus.DRAFT, QuarterStatus.RETURNED})
 #: Reported to the province: the quarter's obligation is met.
 REPORTED = frozenset({QuarterStatus.SUBMITTED, QuarterStatus.RECHECKED})
-
-
-def require_version(report: QuarterlyReport, version: int | None) -> None:
-    if version is not None and version != report.version:
-        raise DomainError(CHANGED_MEANWHILE)
 
 
 def may_report(user: User | None, province_id: int, city_id: int) -> bool:

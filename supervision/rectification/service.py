@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..calendar.service import current_calendar
+from ..core.clock import local_date
 from ..core.errors import DomainError
 from ..core.models import User
 from ..core.workdays import CalendarNotAvailable
@@ -45,11 +45,6 @@ from .models import (
 )
 from .numbering import next_notice_sequence
 from .permissions import may_issue, may_manage
-
-
-def local_date(now: datetime) -> date:
-    """The day ``now`` is where the users are (Asia/Shanghai)."""
-    return now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def _require(notice: RectificationNotice, user: User, version: int | None, **kw) -> None:

@@ -14,6 +14,7 @@ from ..core import access
 from ..core.access import Permission
 from ..core.errors import DomainError
 from ..core.models import Role, User, UserRole
+from ..core.versions import require_version
 from ..extensions import db
 from .models import (
     CommitteeMember,
@@ -27,7 +28,6 @@ from .models import (
 from .rules.committee import QUALIFIED_TITLES, ExpertProfile
 
 NOT_ALLOWED = _l("只有部级业务人员可以维护专家名单。")
-CHANGED_MEANWHILE = _l("该记录已被他人修改，请刷新页面后重新填写。")
 TITLE_TOO_LOW = _l("评审委员须具有副高以上职称：中级及以下职称的专家不能列入专家名单。")
 
 
@@ -51,11 +51,6 @@ class ExpertData:
 def _require_manager(actor) -> None:
     if actor is not None and not access.can(actor, Permission.MANAGE_REVIEWS):
         raise DomainError(NOT_ALLOWED)
-
-
-def require_version(row, version: int | None) -> None:
-    if version is not None and version != row.version:
-        raise DomainError(CHANGED_MEANWHILE)
 
 
 def _clean(data: ExpertData, expert: Expert | None) -> dict:

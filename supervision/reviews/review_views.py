@@ -17,11 +17,11 @@ from ..core.clock import local_today
 from ..core.errors import DomainError
 from ..core.forms import attach_error, run_service
 from ..core.types import utcnow
+from ..core.versions import CHANGED_MEANWHILE
 from ..extensions import db
 from . import bp, committee, setup
 from .forms import CandidateForm, ReviewForm
 from .models import Review, ReviewCandidate, ScoreSheet
-from .pool import CHANGED_MEANWHILE
 from .rules.committee import presentation_schedule
 
 DEFAULT_START = time(9, 0)

@@ -9,17 +9,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..core import access
 from ..core.access import Permission
+from ..core.clock import local_date
 from ..core.errors import DomainError
 from ..core.models import Organisation, User
+from ..core.versions import require_version
 from ..extensions import db
 from .models import (
     CampaignStatus,
@@ -47,12 +47,6 @@ CAMPAIGN_PROBLEMS = {
     "no_unit": _l("请至少选择一个核查单位。"),
 }
 NOT_ALLOWED = _l("您无权办理此事项。")
-CHANGED_MEANWHILE = _l("该记录已被他人修改，请刷新页面后重试。")
-
-
-def local_date(now: datetime) -> date:
-    """The day ``now`` is where the users are (Asia/Shanghai)."""
-    return now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 @dataclass
@@ -97,11 +91,6 @@ def _check(data: CampaignData, *, targets=None, units=None) -> None:
 def _require_ministry(actor: User) -> None:
     if not access.can(actor, Permission.MANAGE_CAMPAIGNS):
         raise DomainError(NOT_ALLOWED)
-
-
-def require_version(row, version: int | None) -> None:
-    if version is not None and version != row.version:
-        raise DomainError(CHANGED_MEANWHILE)
 
 
 # -- units --------------------------------------------------------------------------------------

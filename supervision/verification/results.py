@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Text, case, cast, func, select
 
-from ..core import access
+from ..core import access, clock
 from ..core.models import Organisation
 from ..extensions import db
 from . import bulk, reconciliation
@@ -40,9 +38,7 @@ from .rules.results import Figures
 
 def local_date(moment: datetime | None) -> date | None:
     """The day ``moment`` is where the users are."""
-    if moment is None:
-        return None
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return None if moment is None else clock.local_date(moment)
 
 
 # -- the figures ---------------------------------------------------------------------------------

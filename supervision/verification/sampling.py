@@ -14,15 +14,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import aliased
 
 from ..core import sampling
+from ..core.clock import local_date
 from ..core.draws import clean_seed
 from ..core.errors import DomainError
 from ..core.models import Organisation
@@ -307,10 +306,6 @@ def top_up_draw(draw: SampleDraw, *, actor, now: datetime) -> TopUp:
     return TopUp(added, short)
 
 
-def _local_date(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date()
-
-
 def record_outcome(
     item: SampleItem,
     *,
@@ -337,7 +332,7 @@ def record_outcome(
         raise DomainError(_("请填写核查日期。"), "checked_on")
     if checked_on > today:
         raise DomainError(_("核查日期不能晚于今天。"), "checked_on")
-    if checked_on < _local_date(draw.drawn_at):
+    if checked_on < local_date(draw.drawn_at):
         raise DomainError(_("核查日期不能早于抽样日期。"), "checked_on")
     item.outcome = outcome
     item.detail = detail

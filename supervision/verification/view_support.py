@@ -8,8 +8,8 @@ from flask import flash, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.errors import DomainError
+from ..core.versions import CHANGED_MEANWHILE
 from ..extensions import db
-from .campaigns import CHANGED_MEANWHILE
 
 
 def commit_versioned(step: Callable[[int | None], object]) -> bool:

@@ -11,6 +11,7 @@ from reviews_support import CONFLICTED, make_review
 from conftest import NOW
 from supervision.core.errors import DomainError
 from supervision.core.models import Role
+from supervision.core.versions import CHANGED_MEANWHILE
 from supervision.extensions import db
 from supervision.reviews import pool
 from supervision.reviews.models import Expert, RelationKind, Speciality, TitleLevel
@@ -116,7 +117,7 @@ def test_an_edit_against_an_old_version_is_refused(world):
     db.session.commit()
     with pytest.raises(DomainError) as refused:
         pool.update_expert(expert, _data(), version=1, actor=world.ministry_officer, now=NOW)
-    assert str(refused.value) == str(pool.CHANGED_MEANWHILE)
+    assert str(refused.value) == str(CHANGED_MEANWHILE)
 
 
 def test_only_the_ministry_keeps_the_pool(world):

@@ -97,12 +97,16 @@ def test_withdrawing_deletes_the_jobs_rows_only_and_a_corrected_file_replaces_th
     assert count("consumer_sales", import_job_id=again.id) == 4
 
 
-def test_a_reason_is_required(officer, verification):
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("   ", "请写明撤销理由。"), ("理" * 501, "撤销理由不能超过 500 个字。")],
+)
+def test_a_reason_is_required_and_bounded(officer, verification, reason, message):
     done = import_file(officer, verification, "consumer_sales", consumers(0, 2))
-    withdraw(officer, verification, done, reason="   ")
+    withdraw(officer, verification, done, reason=reason)
     assert job(done.id).status == "done"
     assert count("consumer_sales", import_job_id=done.id) == 2
-    assert "请写明撤销理由。" in flashed(officer, verification)
+    assert message in flashed(officer, verification)
 
 
 @pytest.mark.parametrize(
