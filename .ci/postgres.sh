@@ -204,7 +204,7 @@ if server_running; then
     else
         # Running but not on $HOST:$PGPORT (e.g. PGPORT changed): port needs a restart.
         log "server for $PGDATA_DIR runs but does not answer on $HOST:$PGPORT; restarting"
-        run_closing_fds as_pg "$BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -m fast -w -t 60 restart >&2 \
+        run_closing_fds as_pg "$BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -m fast -w -t 600 restart >&2 \
             || { tail -n 40 "$PGDATA_DIR/server.log" >&2 || true; die "pg_ctl restart failed"; }
     fi
 else
@@ -213,7 +213,7 @@ else
     fi
     log "starting server on $HOST:$PGPORT ..."
     t=$SECONDS
-    if ! run_closing_fds as_pg "$BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start >&2; then
+    if ! run_closing_fds as_pg "$BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 600 start >&2; then
         log "pg_ctl start failed; tail of $PGDATA_DIR/server.log:"
         tail -n 40 "$PGDATA_DIR/server.log" >&2 || true
         exit 1

@@ -51,9 +51,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
+    from .daily import bp as daily_bp
     from .datacentres import bp as datacentres_bp
     from .disclosure import bp as disclosure_bp
     from .enterprises import bp as enterprises_bp
+    from .followup import bp as followup_bp
     from .home import bp as home_bp
     from .imports import bp as imports_bp
     from .industries import bp as industries_bp
@@ -65,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .reference import bp as reference_bp
     from .reminders import bp as reminders_bp
     from .reviews import bp as reviews_bp
+    from .summaries import bp as summaries_bp
     from .tasks import bp as tasks_bp
     from .verification import bp as verification_bp
 
@@ -91,6 +94,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         verification_bp,
         reviews_bp,
         pilots_bp,
+        daily_bp,
+        summaries_bp,
+        followup_bp,
     ):
         app.register_blueprint(blueprint)
 

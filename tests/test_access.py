@@ -83,6 +83,13 @@ SAMPLES = {
     "check_draw_id": lambda w: (_p(w)["check_draw"], "A"),
     "check_id": lambda w: (_p(w)["check"], "A"),
     "complaint_id": lambda w: (_p(w)["complaint"], "A"),
+    # Daily supervision (双随机), annual summaries, follow-up of findings (issue 8).
+    "daily_draw_id": lambda w: (_d(w)["daily_draw"], "A"),
+    "relation_id": lambda w: (_d(w)["relation"], "A"),
+    "summary_event_id": lambda w: (_s(w)["summary_event"], "A"),
+    "suggestion_id": lambda w: (_fu(w)["suggestion"], "A"),
+    "referral_id": lambda w: (_fu(w)["referral"], "A"),
+    "excellent_id": lambda w: (_fu(w)["excellent"], "A"),
 }
 
 #: Public pages that show province A's records because the law has them published: the
@@ -644,3 +651,34 @@ def test_an_undeclared_endpoint_is_refused(app, world):
         assert client.get("/").status_code == 403
     finally:
         app.view_functions["home.index"].__access__ = LOGIN
+
+
+def _d(world: World) -> dict:
+    """Ids of the daily-supervision fixture (a draw of A, run, cases opened; once per test)."""
+    from daily.daily_support import make_daily
+
+    ids = getattr(world, "_daily_ids", None)
+    if ids is None:
+        ids = world._daily_ids = make_daily(world).ids()
+    return ids
+
+
+def _s(world: World) -> dict:
+    """Ids of the annual-summary fixture (A's summary for 2020, submitted once)."""
+    from summaries.summaries_support import make_summary
+
+    ids = getattr(world, "_summary_ids", None)
+    if ids is None:
+        ids = world._summary_ids = make_summary(world).ids()
+    return ids
+
+
+def _fu(world: World) -> dict:
+    """Ids of the follow-up fixture (a finding of A with a suggestion, a referral, a
+    nominated excellent case)."""
+    from followup.followup_support import make_followup
+
+    ids = getattr(world, "_followup_ids", None)
+    if ids is None:
+        ids = world._followup_ids = make_followup(world).ids()
+    return ids

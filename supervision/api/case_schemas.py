@@ -132,7 +132,7 @@ FINDING = _out(
 )
 CASE_SUMMARY_FIELDS = {
     "id": _out("integer"),
-    "task_id": _out("integer"),
+    "task_id": _out("integer", nullable=True),
     "plan_year": _out("integer", "计划年度"),
     "assessed_year": _out("integer", "核查年度（计划年度的上一年）"),
     "province": _out("string", "省级单位的行政区划代码"),
@@ -288,22 +288,22 @@ def dump_case_summary(c) -> dict:
     return {
         "id": c.id,
         "task_id": c.task_id,
-        "plan_year": task.filing.plan.year,
+        "plan_year": task.filing.plan.year if task else c.assessed_year + 1,
         "assessed_year": c.assessed_year,
-        "province": task.filing.province.division_code,
+        "province": (task.filing.province if task else c.province).division_code,
         "agency_id": c.agency_id,
         "agency_name": c.agency.name,
         "enterprise_id": c.enterprise_id,
         "credit_code": c.enterprise.credit_code,
         "enterprise_name": c.enterprise.name,
         "category": c.category,
-        "industry": task.industry.code if task.industry else None,
+        "industry": c.industry.code if c.industry else None,
         "status": c.status.value,
         "status_label": c.status.label,
         "method": c.method.value,
         "due_on": _iso(c.due_on),
         "visit_on": _iso(c.visit_on),
-        "inspectors": [{"username": u.username, "name": u.full_name} for u in task.inspectors],
+        "inspectors": [{"username": u.username, "name": u.full_name} for u in c.inspectors],
     }
 
 

@@ -70,6 +70,14 @@ class Permission(enum.StrEnum):
     RUN_PILOTS = "run_pilots"
     #: Record the outcome of third-party checks of trade-ins (by phone or visit).
     CHECK_TRADE_INS = "check_trade_ins"
+    #: Run the province's daily-supervision draws (双随机): define, draw (witnessed), open the
+    #: cases, publish the results; keep inspectors' declared relations.
+    RUN_DAILY_DRAWS = "run_daily_draws"
+    #: Follow up findings: improvement suggestions, energy-diagnosis referrals, and nominate
+    #: excellent cases (节能监察优秀案例).
+    FOLLOW_UP_RESULTS = "follow_up_results"
+    #: Select and publish excellent cases (the ministry).
+    SELECT_EXCELLENT_CASES = "select_excellent_cases"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -91,6 +99,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_PILOTS,
             Permission.RUN_PILOTS,
             Permission.CHECK_TRADE_INS,
+            Permission.SELECT_EXCELLENT_CASES,
         }
     ),
     Role.PROVINCIAL_OFFICER: frozenset(
@@ -108,6 +117,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CHECK_SALES,
             Permission.RUN_PILOTS,
             Permission.CHECK_TRADE_INS,
+            Permission.RUN_DAILY_DRAWS,
+            Permission.FOLLOW_UP_RESULTS,
         }
     ),
     Role.INSPECTOR: frozenset(

@@ -165,3 +165,100 @@ def sample_share(records: Iterable[int], seed: str, rate: Decimal | str) -> list
     if len(set(ids)) != len(ids):
         raise ValueError("a record appears twice in the population")
     return _ordered(seed, ids, quota(rate, len(ids)))
+
+
+# -- draws of a number or a share, spread over strata (daily supervision, 双随机) ----------------
+
+STRATA_METHOD = (
+    "排序值 = SHA-256(“种子:记录编号”) 的前 8 字节（大端整数）。按比例抽取时，每层取 "
+    "⌈比例 × 层内记录数⌉ 条；按数量抽取时，总数按各层记录数占比分配到各层（最大余数法：各层先取"
+    "份额的整数部分，余下的名额依次给小数部分最大的层，小数部分相同时按层名排序在前者优先），"
+    "抽取数不少于记录总数时全部抽取。每层按排序值从小到大取其名额。"
+)
+
+
+def ordered(seed: str, ids: Iterable[int]) -> list[int]:
+    """Every id of ``ids`` in draw order (smallest rank first): the full order a draw takes
+    its records in, and its reserves after them. Reproducible from ``seed``; the order ``ids``
+    come in does not matter; an id given twice is refused."""
+    ids = list(ids)
+    if len(set(ids)) != len(ids):
+        raise ValueError("a record appears twice in the population")
+    return _ordered(seed, ids)
+
+
+def allocate(size: int, counts: dict[str, int]) -> dict[str, int]:
+    """``size`` places shared among strata of ``counts`` (stratum → records) in proportion
+    to their records, by largest remainder: each stratum gets the whole part of
+    ``size × n / N``; the places left go one each to the largest fractional parts, ties by
+    stratum name. ``size`` not below ``N``: every record of every stratum.
+
+    Worked: 3 places over {A: 5, B: 3, C: 2} → shares 1.5, 0.9, 0.6 → whole parts 1, 0, 0,
+    the two places left to B (.9) and C (.6) → {A: 1, B: 1, C: 1}.
+    """
+    if size < 0:
+        raise ValueError("size must not be negative")
+    if any(n < 0 for n in counts.values()):
+        raise ValueError("a stratum cannot hold fewer than no records")
+    total = sum(counts.values())
+    if size >= total:
+        return dict(counts)
+    # Exact integer arithmetic: share = size·n / total = whole + remainder / total.
+    shares = {name: divmod(size * n, total) for name, n in counts.items()}
+    given = {name: whole for name, (whole, _rest) in shares.items()}
+    left = size - sum(given.values())
+    by_remainder = sorted(shares, key=lambda name: (-shares[name][1], name))
+    for name in by_remainder[:left]:
+        given[name] += 1
+    return given
+
+
+@dataclass(frozen=True)
+class StratumDraw:
+    name: str
+    population: int
+    drawn: int
+
+
+@dataclass(frozen=True)
+class StrataSample:
+    """The outcome of ``sample_strata``: ids in draw order (strata by name, each in rank
+    order), and how many each stratum held and gave."""
+
+    seed: str
+    population: int
+    ids: list[int]
+    strata: list[StratumDraw] = field(default_factory=list)
+    #: id → stratum, for the drawn records.
+    stratum_of: dict[int, str] = field(default_factory=dict)
+
+
+def sample_strata(
+    records: Records,
+    seed: str,
+    *,
+    size: int | None = None,
+    rate: Decimal | str | None = None,
+) -> StrataSample:
+    """One list of record ids drawn over strata: with ``rate`` each stratum gives
+    ``quota(rate, n)`` (rounded up); with ``size`` the number is shared among the strata by
+    ``allocate`` (largest remainder; everything when ``size`` is at least the population).
+    Exactly one of the two. ``records`` are ids, or ``(id, stratum)`` pairs. Reproducible
+    from ``seed``; the order ``records`` come in does not matter."""
+    if (size is None) == (rate is None):
+        raise ValueError("give exactly one of size and rate")
+    groups = _by_stratum(records)
+    names = sorted(groups)
+    if size is not None:
+        wanted = allocate(size, {name: len(groups[name]) for name in names})
+    else:
+        wanted = {name: quota(rate, len(groups[name])) for name in names}
+    ids: list[int] = []
+    strata: list[StratumDraw] = []
+    stratum_of: dict[int, str] = {}
+    for name in names:
+        drawn = _ordered(seed, groups[name], wanted[name])
+        ids.extend(drawn)
+        stratum_of.update((record_id, name) for record_id in drawn)
+        strata.append(StratumDraw(name, len(groups[name]), len(drawn)))
+    return StrataSample(seed, sum(len(g) for g in groups.values()), ids, strata, stratum_of)

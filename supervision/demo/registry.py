@@ -125,6 +125,90 @@ ENTERPRISES: dict[str, list[tuple]] = {
 }
 
 
+#: 河南's other key energy-using enterprises, the population of its daily supervision (双随机):
+#: not in the 2020 special-supervision filing. Same columns as ``ENTERPRISES``; their credit
+#: codes use serials from ``DAILY_SERIAL_START`` on (they never collide with the filed ones).
+DAILY_ENTERPRISES: dict[str, list[tuple]] = {
+    "410000": [
+        # 郑州 4101
+        ("郑州荥锦热电有限公司", None, "410182", None, "热电联产（2×300MW）", 285000, True),
+        ("登封中岳水泥有限公司", "cement", "410185", None, "熟料、水泥", 168000, True),
+        ("新密市恒达耐火材料有限公司", None, "410183", None, "高铝砖、镁碳砖", 26000, True),
+        ("郑州中牟汽车零部件有限公司", None, "410122", None, "汽车铸锻件", 9800, True),
+        ("巩义市豫联铝板带有限公司", None, "410181", None, "铝板带箔（轧制）", 42000, True),
+        ("郑州金水速冻食品有限公司", None, "410105", None, "速冻米面食品", 7600, False),
+        ("荥阳市建材水泥有限公司", "cement", "410182", None, "水泥粉磨", 12000, True),
+        ("郑州二七精细化工有限公司", None, "410103", None, "染料中间体", 15500, True),
+        ("新郑市华信纸业有限公司", None, "410184", None, "瓦楞原纸、箱板纸", 34000, True),
+        ("郑州上街铝电有限公司", "electrolytic_aluminium", "410106", None, "电解铝", 290000, True),
+        # 开封 4102
+        ("开封祥符化肥有限公司", None, "410212", None, "合成氨、尿素", 248000, True),
+        ("开封禹王台空分设备有限公司", None, "410205", None, "空分设备", 8200, True),
+        ("兰考县人造板有限公司", None, "410225", None, "刨花板、中密度纤维板", 19000, True),
+        ("尉氏县棉纺织有限公司", None, "410223", None, "棉纱、坯布", 11500, True),
+        ("杞县蒜业食品有限公司", None, "410221", None, "脱水蒜片", 5200, False),
+        ("开封龙亭热电有限公司", None, "410202", None, "热电联产", 196000, True),
+        # 洛阳 4103
+        ("伊川县铝电有限公司", "electrolytic_aluminium", "410329", None, "电解铝", 275000, True),
+        ("洛阳瀍河浮法玻璃有限公司", None, "410304", None, "浮法玻璃", 88000, True),
+        ("新安县黛眉水泥有限公司", "cement", "410323", None, "熟料、水泥", 142000, True),
+        ("偃师市伊洛钢铁有限公司", "steel", "410381", None, "粗钢（电炉）", 210000, True),
+        ("洛阳涧西轴承有限公司", None, "410305", None, "滚动轴承", 23000, True),
+        ("洛阳洛龙聚酯有限公司", None, "410311", None, "聚酯切片、涤纶短纤", 61000, True),
+        ("宜阳县耐火材料有限公司", None, "410327", None, "硅质耐火材料", 14000, True),
+        ("洛阳吉利碳四化工有限公司", None, "410306", None, "碳四深加工", 53000, True),
+        ("嵩县钼业选矿有限公司", None, "410325", None, "钼精矿", 18500, True),
+        ("汝阳县立窑水泥厂", "cement", "410326", STOPPED, "立窑水泥熟料", 9000, True),
+        # 平顶山 4104
+        ("舞钢市中厚板有限公司", "steel", "410481", None, "中厚钢板", 298000, True),
+        ("平顶山尼龙化工有限公司", None, "410411", None, "尼龙66盐", 165000, True),
+        ("宝丰县水泥有限公司", "cement", "410421", None, "熟料、水泥", 131000, True),
+        ("汝州市焦化有限公司", None, "410482", None, "焦炭、焦炉煤气", 240000, True),
+        ("叶县盐化有限公司", None, "410422", None, "真空制盐", 72000, True),
+        ("平顶山卫东发电有限公司", None, "410403", None, "燃煤发电", 260000, True),
+        ("郏县铸造有限公司", None, "410425", None, "球墨铸铁件", 8500, True),
+        # 安阳 4105
+        ("林州市钢铁有限公司", "steel", "410581", None, "粗钢", 295000, True),
+        ("安阳县焦化有限公司", None, "410522", None, "焦炭、焦炉煤气", 210000, True),
+        ("汤阴县面业食品有限公司", None, "410523", None, "挂面、方便面", 13000, True),
+        ("滑县棉纺有限公司", None, "410526", None, "棉纱", 9000, True),
+        ("安阳殷都煤化工有限公司", None, "410505", None, "煤制乙二醇", 285000, True),
+        ("内黄县陶瓷有限公司", None, "410527", None, "陶瓷砖", 56000, True),
+        ("安阳文峰印染有限公司", None, "410502", None, "棉布印染", 6800, False),
+        # 新乡 4107
+        ("辉县市太行水泥有限公司", "cement", "410782", None, "熟料、水泥", 176000, True),
+        ("新乡县化纤有限公司", None, "410721", None, "粘胶长丝、氨纶", 118000, True),
+        ("卫辉市比干水泥有限公司", "cement", "410781", None, "熟料、水泥", 154000, True),
+        ("长垣市起重机械有限公司", None, "410783", None, "桥式起重机", 7200, True),
+        ("获嘉县纸业有限公司", None, "410724", None, "文化用纸", 41000, True),
+        ("新乡牧野电池材料有限公司", None, "410711", None, "锂离子电池正极材料", 11000, True),
+        ("原阳县食品有限公司", None, "410725", None, "速冻米面食品", 8900, True),
+        ("新乡凤泉热电有限公司", None, "410704", None, "热电联产", 232000, True),
+        # 焦作 4108
+        ("焦作山阳铝业有限公司", "electrolytic_aluminium", "410811", None, "电解铝", 298000, True),
+        ("焦作中站氯碱化工有限公司", None, "410803", None, "烧碱、液氯", 135000, True),
+        ("沁阳市纸业有限公司", None, "410882", None, "生活用纸", 38000, True),
+        ("孟州市皮革有限公司", None, "410883", None, "牛皮革", 16000, True),
+        ("博爱县水泥有限公司", "cement", "410822", None, "熟料、水泥", 98000, True),
+        ("武陟县农业机械有限公司", None, "410823", None, "农业机械", 5600, True),
+        ("焦作马村钛业有限公司", None, "410804", None, "钛白粉（硫酸法）", 92000, True),
+        # 许昌 4110
+        ("禹州市钧都水泥有限公司", "cement", "411081", None, "熟料、水泥", 120000, True),
+        ("长葛市再生金属有限公司", None, "411082", None, "再生铝锭", 27000, True),
+        ("许昌魏都发制品有限公司", None, "411002", None, "发制品", 5400, False),
+        ("襄城县煤化工有限公司", None, "411025", None, "焦炭、焦油", 205000, True),
+        ("许昌建安电力设备有限公司", None, "411003", None, "变压器、电抗器", 8000, True),
+        # 鹤壁 4106、濮阳 4109、漯河 4111、三门峡 4112
+        ("鹤壁淇滨镁业有限公司", None, "410611", None, "金属镁", 145000, True),
+        ("濮阳华龙化工有限公司", None, "410902", None, "环氧乙烷、乙二醇", 66000, True),
+        ("漯河源汇肉类食品有限公司", None, "411102", None, "肉制品", 31000, True),
+        ("义马市煤化工有限公司", None, "411281", None, "煤制气、焦油加工", 178000, True),
+    ],
+}
+#: First serial of the daily-supervision enterprises' credit codes.
+DAILY_SERIAL_START = 101
+
+
 def demo_credit_code(province_code: str, serial: int) -> str:
     first17 = f"91{province_code[:6]}MA{serial:07d}"
     return first17 + enterprise_rules.credit_code_check_character(first17)
@@ -133,10 +217,12 @@ def demo_credit_code(province_code: str, serial: int) -> str:
 def load_registry() -> int:
     """Create the demo enterprises that are missing; returns how many were added."""
     added = 0
-    for province_code, rows in ENTERPRISES.items():
+    numbered = [(code, rows, 1) for code, rows in ENTERPRISES.items()]
+    numbered += [(code, rows, DAILY_SERIAL_START) for code, rows in DAILY_ENTERPRISES.items()]
+    for province_code, rows, first in numbered:
         province = by_division_code(province_code)
         for serial, (name, industry, division, status, products, tce, key_unit) in enumerate(
-            rows, 1
+            rows, first
         ):
             code = demo_credit_code(province_code, serial)
             if by_credit_code(code) is not None:

@@ -13,10 +13,12 @@ from ..industries.service import seed_catalogue
 from ..organisations.service import by_division_code, create_agency, seed_national_units
 from ..plans.service import seed_plan
 from ..reference.service import seed_reference_tables
+from .daily import HENAN_DAILY_ACCOUNTS, load_daily
 from .inspections import load_inspections
 from .pilots import EXPERT_ACCOUNTS, load_pilots
 from .rectification import load_rectification
 from .registry import load_filings, load_registry
+from .summaries import load_summaries
 from .verification import load_verification
 
 DATASET_KEY = "dataset"
@@ -72,6 +74,7 @@ ACCOUNTS: list[tuple[str, str, set[Role], str, str | None, date | None]] = [
     ("ha-officer", "周强", {Role.PROVINCIAL_OFFICER}, "410000", None, None),
     ("ha-inspector", "吴敏", {Role.INSPECTOR}, "410300", "豫执 41030020190021", date(2026, 12, 15)),
     ("ha-inspector2", "马超", {Role.INSPECTOR}, "410300", "豫执 41030020170008", date(2028, 5, 31)),
+    *HENAN_DAILY_ACCOUNTS,
     ("nm-officer", "郑勇", {Role.PROVINCIAL_OFFICER}, "150000", None, None),
     (
         "nm-inspector",
@@ -145,11 +148,17 @@ def load_demo(*, now: datetime) -> list[tuple[str, str, str, str]]:
     seed_reference_tables()
     load_inspections()
     db.session.flush()
+    # Before the rectification demo visits the aluminium smelter (September 2020): the
+    # first daily draw is of April 2020 and must not see a later visit among its exclusions.
+    load_daily(users)
+    db.session.flush()
     load_rectification(users)
     db.session.flush()
     load_verification(users)
     db.session.flush()
     load_pilots(users)
+    db.session.flush()
+    load_summaries(users)
     db.session.flush()
     return created
 

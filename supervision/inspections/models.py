@@ -8,7 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+    union,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
@@ -16,6 +27,7 @@ from ..core.models import Audited, Organisation, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..enterprises.models import Enterprise
 from ..extensions import db
+from ..plans.reference import CATEGORY_NUMERALS
 from ..tasks.models import ReviewMethod, SupervisionTask, task_inspectors
 
 
@@ -42,14 +54,30 @@ CASE_STATUS_LABELS = {
 }
 
 
+#: The category of a daily-supervision case (日常节能监察): not one of the plan's special-
+#: supervision categories 一 to 五, so it has no task and no special calculations.
+DAILY_CATEGORY = 0
+
+#: The two inspectors a daily-supervision draw sent (a special-supervision case's inspectors
+#: are its task's).
+case_inspectors = Table(
+    "case_inspectors",
+    db.metadata,
+    Column("case_id", ForeignKey("inspection_cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id"), primary_key=True),
+)
+
+
 class InspectionCase(Audited, db.Model):
-    """监察案件: the work on one special-supervision task, from planning to closure."""
+    """监察案件: the work on one special-supervision task, or one enterprise drawn for daily
+    supervision (日常节能监察, ``category`` 0, no task), from planning to closure."""
 
     __tablename__ = "inspection_cases"
     __audit_exclude__ = frozenset({"version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(
+    #: The special-supervision task; none for a daily-supervision case.
+    task_id: Mapped[int | None] = mapped_column(
         ForeignKey("supervision_tasks.id", ondelete="CASCADE"), unique=True
     )
     #: Denormalised from the task: the access scope and the dashboards' grouping.
@@ -76,9 +104,13 @@ class InspectionCase(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    task: Mapped[SupervisionTask] = relationship()
+    task: Mapped[SupervisionTask | None] = relationship()
+    daily_inspectors: Mapped[list[User]] = relationship(
+        secondary=case_inspectors, order_by=User.username
+    )
     enterprise: Mapped[Enterprise] = relationship()
     agency: Mapped[Organisation] = relationship(foreign_keys=[agency_id])
+    province: Mapped[Organisation] = relationship(foreign_keys=[province_id])
     verdicts: Mapped[list[Verdict]] = relationship(
         back_populates="case", order_by="Verdict.id", cascade="all, delete-orphan"
     )
@@ -98,8 +130,26 @@ class InspectionCase(Audited, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def is_daily(self) -> bool:
+        return self.category == DAILY_CATEGORY
+
+    @property
     def inspectors(self) -> list[User]:
-        return self.task.inspectors
+        return self.task.inspectors if self.task is not None else self.daily_inspectors
+
+    @property
+    def industry(self):
+        """The industry the case checks: its task's, else the enterprise's (a daily case)."""
+        if self.task is not None and self.task.industry is not None:
+            return self.task.industry
+        return self.enterprise.industry if self.enterprise else None
+
+    @property
+    def category_label(self) -> str:
+        """ "日常节能监察" or "专项监察一" … in the user's language."""
+        if self.is_daily:
+            return str(_l("日常节能监察"))
+        return str(_l("专项监察%(n)s", n=CATEGORY_NUMERALS.get(self.category, self.category)))
 
     @property
     def audit_scope_org_id(self) -> int | None:
@@ -370,12 +420,20 @@ def assigned_task_ids(user):
     return select(task_inspectors.c.task_id).where(task_inspectors.c.user_id == user.id)
 
 
+def assigned_case_ids(user):
+    """The cases ``user`` is an inspector of: by his tasks, or sent by a daily draw."""
+    return union(
+        select(InspectionCase.id).where(InspectionCase.task_id.in_(assigned_task_ids(user))),
+        select(case_inspectors.c.case_id).where(case_inspectors.c.user_id == user.id),
+    )
+
+
 def _case_scope(user):
     return access.officer_or_own(
         user,
         province_column=InspectionCase.province_id,
         agency_column=InspectionCase.agency_id,
-        own_clause=InspectionCase.task_id.in_(assigned_task_ids(user)),
+        own_clause=InspectionCase.id.in_(assigned_case_ids(user)),
     )
 
 

@@ -15,7 +15,14 @@ from ..enterprises.models import Enterprise
 from ..extensions import db
 from ..industries.models import Industry
 from ..tasks.models import SupervisionTask
-from .models import CASE_STATUS_LABELS, CaseStatus, Finding, InspectionCase, Verdict
+from .models import (
+    CASE_STATUS_LABELS,
+    DAILY_CATEGORY,
+    CaseStatus,
+    Finding,
+    InspectionCase,
+    Verdict,
+)
 from .rules import Status
 from .rules.findings import KIND_LABELS as FINDING_KIND_LABELS
 
@@ -95,7 +102,12 @@ def cases_by_category(ids: Select) -> list[tuple[int, int]]:
             .group_by(InspectionCase.category)
         ).all()
     )
-    return [(category, counts.get(category, 0)) for category in range(1, 6)]
+    rows = [(category, counts.get(category, 0)) for category in range(1, 6)]
+    # Daily-supervision cases (日常节能监察) are listed after the five categories when any
+    # exist, so the rows add up to the total.
+    if counts.get(DAILY_CATEGORY):
+        rows.append((DAILY_CATEGORY, counts[DAILY_CATEGORY]))
+    return rows
 
 
 def cases_by_agency(ids: Select) -> list[AgencyRow]:
@@ -120,7 +132,8 @@ def findings_by_industry(ids: Select) -> list[tuple[str, int]]:
         select(Industry.name, func.count(Finding.id))
         .select_from(Finding)
         .join(InspectionCase, InspectionCase.id == Finding.case_id)
-        .join(SupervisionTask, SupervisionTask.id == InspectionCase.task_id)
+        # Outer: a daily-supervision case has no task (its enterprise's industry counts).
+        .outerjoin(SupervisionTask, SupervisionTask.id == InspectionCase.task_id)
         .join(Enterprise, Enterprise.id == InspectionCase.enterprise_id)
         .outerjoin(Industry, Industry.id == industry_id)
         .where(Finding.case_id.in_(ids))

@@ -1,4 +1,5 @@
-"""The province's progress dashboard: cases, findings, over-quota enterprises, PUE."""
+"""The province's progress dashboard: cases, findings, over-quota enterprises, PUE, repeat
+offenders."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.access import Permission, requires, sees_everything
+from ..followup.repeat import repeat_offenders
 from ..organisations.service import provinces
 from ..plans.reference import CATEGORY_NUMERALS
 from . import bp
-from .models import CASE_STATUS_LABELS, CaseStatus
+from .models import CASE_STATUS_LABELS, DAILY_CATEGORY, CaseStatus
 from .progress import Progress, progress
 
 
@@ -26,6 +28,13 @@ def _chart(kind: str, labels, series: dict[str, list], **options: Any) -> dict[s
     }
 
 
+def category_label(category: int) -> str:
+    """第一类 … 第五类, or 日常监察 for the daily-supervision cases."""
+    if category == DAILY_CATEGORY:
+        return _("日常监察")
+    return _("第%(n)s类", n=CATEGORY_NUMERALS.get(category, category))
+
+
 def _charts(figures: Progress) -> dict[str, dict[str, Any]]:
     return {
         "status": _chart(
@@ -35,7 +44,7 @@ def _charts(figures: Progress) -> dict[str, dict[str, Any]]:
         ),
         "category": _chart(
             "bar",
-            [_("第%(n)s类", n=CATEGORY_NUMERALS[c]) for c, _n in figures.by_category],
+            [category_label(c) for c, _n in figures.by_category],
             {_("案件数"): [n for _c, n in figures.by_category]},
         ),
         "agency": _chart(
@@ -81,7 +90,8 @@ def _charts(figures: Progress) -> dict[str, dict[str, Any]]:
 @bp.get("/progress", endpoint="progress")
 @requires(Permission.VIEW_FILINGS)
 def progress_page():
-    """Cases by status, category and agency; findings; over-quota enterprises; PUE spread.
+    """Cases by status, category and agency; findings; over-quota enterprises; PUE spread;
+    enterprises found in violation in two or more years (多年重复违规).
 
     The ministry sees every province and may pick one (?province=<division code>); a
     province's officers see their own cases only (the case scope decides).
@@ -98,6 +108,8 @@ def progress_page():
     return render_template(
         "inspections/progress.html",
         figures=figures,
+        repeat=repeat_offenders(current_user, province_id=province.id if province else None),
+        category_label=category_label,
         charts=_charts(figures),
         provinces=choices,
         province=province,

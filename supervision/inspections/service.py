@@ -81,6 +81,7 @@ def cases_query(user: User, *, mine_first: bool = True):
         selectinload(InspectionCase.enterprise),
         selectinload(InspectionCase.agency),
         selectinload(InspectionCase.task).selectinload(SupervisionTask.inspectors),
+        selectinload(InspectionCase.daily_inspectors),
     )
     done = sql_case(
         (InspectionCase.status.in_([CaseStatus.CLOSED, CaseStatus.RECTIFICATION]), 1), else_=0
@@ -91,7 +92,7 @@ def cases_query(user: User, *, mine_first: bool = True):
 
 
 def is_assigned(case: InspectionCase, user: User) -> bool:
-    return any(i.id == user.id for i in case.task.inspectors)
+    return any(i.id == user.id for i in case.inspectors)
 
 
 def may_record(case: InspectionCase, user: User) -> bool:
@@ -152,7 +153,7 @@ def case_facts(case: InspectionCase) -> case_rules.CaseFacts:
         status=case.status.value,
         on_site=case.method.value == "on_site",
         visit_on=case.visit_on,
-        inspectors=len(case.task.inspectors),
+        inspectors=len(case.inspectors),
         findings=findings or 0,
         open_verdicts=open_verdicts or 0,
     )

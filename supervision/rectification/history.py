@@ -56,7 +56,11 @@ def violation_years_by_enterprise(enterprise_ids: Iterable[int]) -> dict[int, se
         years[enterprise_id].add(assessed + 1)
     noticed = db.session.execute(
         select(RectificationNotice.enterprise_id, RectificationNotice.year)
-        .where(RectificationNotice.enterprise_id.in_(ids))
+        .where(
+            RectificationNotice.enterprise_id.in_(ids),
+            # A notice issued from a case counts in its case's year (the finding above).
+            RectificationNotice.case_id.is_(None),
+        )
         .distinct()
     )
     for enterprise_id, year in noticed:

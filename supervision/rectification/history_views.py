@@ -9,7 +9,6 @@ from ..core import access
 from ..core.access import Permission, requires
 from ..enterprises.models import Enterprise
 from ..inspections.rules.findings import KIND_LABELS
-from ..plans.reference import CATEGORY_NUMERALS
 from . import bp, history
 
 
@@ -26,5 +25,4 @@ def enterprise_history(enterprise_id: int):
         violation_years=sorted(years),
         repeat=history.is_repeat_offender(years),
         kind_labels=KIND_LABELS,
-        numerals=CATEGORY_NUMERALS,
     )

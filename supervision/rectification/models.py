@@ -15,7 +15,7 @@ from ..core.models import Audited, Organisation, Role, User, label, str_enum
 from ..core.types import UTCDateTime, utcnow
 from ..enterprises.models import Enterprise
 from ..extensions import db
-from ..inspections.models import InspectionCase, assigned_task_ids
+from ..inspections.models import InspectionCase, assigned_case_ids
 
 
 class DeadlineBasis(enum.StrEnum):
@@ -351,16 +351,14 @@ class ResultReport(Audited, db.Model):
 
 def _notice_scope(user):
     """Officers: their province (or agency subtree); inspectors: notices of their cases."""
-    own = RectificationNotice.case_id.in_(
-        select(InspectionCase.id).where(InspectionCase.task_id.in_(assigned_task_ids(user)))
-    )
+    own = RectificationNotice.case_id.in_(assigned_case_ids(user))
     if Role.INSPECTOR in user.roles:
         # An inspector doing the 回头看 of an enterprise also sees its earlier notices.
         own = or_(
             own,
             RectificationNotice.enterprise_id.in_(
                 select(InspectionCase.enterprise_id).where(
-                    InspectionCase.task_id.in_(assigned_task_ids(user))
+                    InspectionCase.id.in_(assigned_case_ids(user))
                 )
             ),
         )

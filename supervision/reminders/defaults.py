@@ -77,6 +77,11 @@ KINDS: dict[str, DeadlineKind] = {
         DeadlineKind("pilot_quarterly", _l("以旧换再季度数据报送"), STANDARD, _UNIT),
         DeadlineKind("pilot_recheck", _l("以旧换再季度数据省级复核"), STANDARD, _PROVINCE),
         DeadlineKind("pilot_complaint", _l("举报核实情况公开"), STANDARD, _UNIT),
+        # Daily supervision (双随机) and the annual summary returned for correction.
+        DeadlineKind("daily_publication", _l("双随机抽查结果公开"), STANDARD, _PROVINCE),
+        DeadlineKind(
+            "summary_correction", _l("年度工作总结退回修改后重新报送"), STANDARD, _PROVINCE
+        ),
     )
 }
 

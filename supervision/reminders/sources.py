@@ -20,7 +20,7 @@ from ..calendar.service import current_calendar
 from ..core.models import Organisation, OrgKind, Role, User, UserRole
 from ..core.workdays import CalendarNotAvailable, WorkdayCalendar
 from ..extensions import db
-from ..inspections.models import CaseStatus, InspectionCase
+from ..inspections.models import DAILY_CATEGORY, CaseStatus, InspectionCase
 from ..plans.models import SupervisionPlan
 from ..plans.reference import CATEGORY_NUMERALS
 from ..rectification import rules as rectification_rules
@@ -75,8 +75,10 @@ def collect(today: date) -> Iterable[DeadlineSpec]:
 def gather(today: date) -> tuple[list[DeadlineSpec], list[Unresolved]]:
     """Every deadline, and the subjects whose due date could not be computed."""
     # Imported here: these features import DeadlineSpec from this module.
+    from ..daily.deadlines import daily_deadlines
     from ..pilots.deadlines import pilot_deadlines
     from ..reviews.deadlines import review_deadlines
+    from ..summaries.deadlines import summary_deadlines
     from ..verification.deadlines import verification_deadlines
 
     calendar = current_calendar()
@@ -91,6 +93,8 @@ def gather(today: date) -> tuple[list[DeadlineSpec], list[Unresolved]]:
         verification_deadlines,
         review_deadlines,
         pilot_deadlines,
+        daily_deadlines,
+        summary_deadlines,
     ):
         for item in source(today, calendar):
             (unresolved if isinstance(item, Unresolved) else specs).append(item)
@@ -164,8 +168,11 @@ def _plan_deliverables(today: date, calendar: WorkdayCalendar) -> Iterator[Deadl
                     done_at = reported.get((deliverable.key, province.id))
                     link = f"/rectification/results/{plan.year}"
                 else:
-                    done_at = reported.get((deliverable.key, province.id))
-                    link = f"/plans/{plan.year}"
+                    # Met by the province's first submission of its annual summary.
+                    from ..summaries.service import first_submissions
+
+                    done_at = first_submissions(plan.id).get(province.id)
+                    link = f"/summaries/{plan.year}/{province.division_code}"
                 yield DeadlineSpec(
                     kind=deliverable.key,
                     subject_key=f"{plan.year}:{province.division_code}",
@@ -236,6 +243,8 @@ def _filing_corrections(today: date, calendar: WorkdayCalendar):
 
 
 def _category_name(category: int | None) -> str:
+    if category == DAILY_CATEGORY:
+        return "日常节能监察"
     return f"专项监察{CATEGORY_NUMERALS.get(category, category)}" if category else ""
 
 
@@ -246,6 +255,7 @@ def _cases(today: date, calendar: WorkdayCalendar) -> Iterator[DeadlineSpec]:
         .options(
             selectinload(InspectionCase.enterprise),
             selectinload(InspectionCase.task).selectinload(SupervisionTask.inspectors),
+            selectinload(InspectionCase.daily_inspectors),
         )
         .order_by(InspectionCase.id)
     )
@@ -262,7 +272,7 @@ def _cases(today: date, calendar: WorkdayCalendar) -> Iterator[DeadlineSpec]:
             province_id=case.province_id,
             agency_id=case.agency_id,
             category=case.category,
-            people_ids=tuple(u.id for u in case.task.inspectors),
+            people_ids=tuple(u.id for u in case.inspectors),
         )
 
 
@@ -284,7 +294,7 @@ def _review_inspectors(enterprise_ids: set[int]) -> dict[int, tuple[int, ...]]:
         .options(selectinload(InspectionCase.task).selectinload(SupervisionTask.inspectors))
         .order_by(InspectionCase.id)
     ):
-        found[case.enterprise_id] = tuple(u.id for u in case.task.inspectors)
+        found[case.enterprise_id] = tuple(u.id for u in case.inspectors)
     return found
 
 
@@ -298,6 +308,7 @@ def _rectification(today: date, calendar: WorkdayCalendar):
             selectinload(RectificationNotice.case)
             .selectinload(InspectionCase.task)
             .selectinload(SupervisionTask.inspectors),
+            selectinload(RectificationNotice.case).selectinload(InspectionCase.daily_inspectors),
         )
         .order_by(RectificationNotice.id)
     ).all()
@@ -305,7 +316,7 @@ def _rectification(today: date, calendar: WorkdayCalendar):
     workdays = int(current_app.config["REINSPECTION_WORKDAYS"])
     for notice in notices:
         if notice.case is not None:
-            people = tuple(u.id for u in notice.case.task.inspectors)
+            people = tuple(u.id for u in notice.case.inspectors)
             category = notice.case.category
         else:
             people = reviewers.get(notice.enterprise_id, ())

@@ -278,10 +278,21 @@ def _enterprise_scope(user):
     if Role.PROVINCIAL_OFFICER in user.roles:
         clauses.append(Enterprise.province_id == user.organisation.province_org_id)
     if Role.INSPECTOR in user.roles:
+        # Imported here: the inspections models import this module.
+        from ..inspections.models import InspectionCase, assigned_case_ids
+
         clauses.append(
             Enterprise.id.in_(
                 select(SupervisionTask.enterprise_id).where(
                     SupervisionTask.id.in_(_assigned_task_ids(user))
+                )
+            )
+        )
+        # A daily-supervision case has no task: its enterprise is the inspector's too.
+        clauses.append(
+            Enterprise.id.in_(
+                select(InspectionCase.enterprise_id).where(
+                    InspectionCase.id.in_(assigned_case_ids(user))
                 )
             )
         )

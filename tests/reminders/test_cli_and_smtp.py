@@ -136,7 +136,7 @@ def test_refresh_prints_what_changed(cli, demo_like):
 
 
 def test_init_seeds_the_reminder_policies(cli, database):
-    assert "21 reminder policies" in cli("init").output
+    assert "23 reminder policies" in cli("init").output
     assert "0 reminder policies" in cli("init").output
 
 

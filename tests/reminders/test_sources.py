@@ -265,7 +265,7 @@ def test_a_date_that_cannot_be_computed_keeps_its_deadline(casework: Casework):
 
 
 def test_policies_are_seeded_once_and_admin_edits_survive(national):
-    assert seed_policies() == 21
+    assert seed_policies() == 23
     db.session.commit()
     policy = db.session.get(ReminderPolicy, "task_filing")
     assert (policy.offsets, policy.offset_unit, policy.on_due_day, policy.overdue_every) == (

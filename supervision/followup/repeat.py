@@ -1,0 +1,110 @@
+"""Repeat offenders (屡查屡犯): enterprises found in violation in two or more different years.
+
+A *violation* is a finding of a case, or a rectification notice without a case (the notices
+imported for earlier years, which carry their violation themselves; a notice issued from a
+case is not counted again beside its findings).
+
+The *year* of a violation is the supervision year, as on the enterprise's history page
+(``rectification.history``): for a finding, the year of its case's plan — ``assessed_year + 1``,
+the same for special-supervision cases (the task filing's plan year) and daily ones; for a
+notice without a case, its own year. The day a finding was typed in does not move it to
+another year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, union_all
+
+from ..core import access
+from ..core.models import User
+from ..enterprises.models import Enterprise
+from ..extensions import db
+from ..inspections.models import Finding, InspectionCase
+from ..rectification.history import REPEAT_YEARS
+from ..rectification.models import RectificationNotice
+
+
+@dataclass(frozen=True)
+class RepeatOffender:
+    """An enterprise with violations in ``len(years)`` ≥ 2 years; ``counts`` per year."""
+
+    enterprise_id: int
+    name: str
+    credit_code: str
+    counts: dict[int, int]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.counts)
+
+    @property
+    def violations(self) -> int:
+        return sum(self.counts.values())
+
+
+def _violations(user: User, province_id: int | None):
+    """(enterprise_id, year) of every violation ``user`` may see: one row each."""
+    cases = access.scoped(select(InspectionCase.id), user)
+    notices = access.scoped(select(RectificationNotice.id), user)
+    if province_id is not None:
+        cases = cases.where(InspectionCase.province_id == province_id)
+        notices = notices.where(RectificationNotice.province_id == province_id)
+    findings = (
+        select(
+            InspectionCase.enterprise_id.label("enterprise_id"),
+            (InspectionCase.assessed_year + 1).label("year"),
+        )
+        .select_from(Finding)
+        .join(InspectionCase, InspectionCase.id == Finding.case_id)
+        .where(Finding.case_id.in_(cases))
+    )
+    caseless = select(
+        RectificationNotice.enterprise_id.label("enterprise_id"),
+        RectificationNotice.year.label("year"),
+    ).where(RectificationNotice.case_id.is_(None), RectificationNotice.id.in_(notices))
+    return union_all(findings, caseless).subquery("violations")
+
+
+def repeat_offenders(
+    user: User,
+    *,
+    years: Iterable[int] | None = None,
+    province_id: int | None = None,
+    min_years: int = REPEAT_YEARS,
+) -> list[RepeatOffender]:
+    """Enterprises with violations (that ``user`` may see) in at least ``min_years`` different
+    years — only ``years`` counted when given, of one province if given — most years first,
+    then most violations, then by name. One grouped query."""
+    v = _violations(user, province_id)
+    per_year = select(v.c.enterprise_id, v.c.year, func.count().label("n")).group_by(
+        v.c.enterprise_id, v.c.year
+    )
+    if years is not None:
+        per_year = per_year.where(v.c.year.in_(list(years)))
+    per_year = per_year.subquery("per_year")
+    repeated = (
+        select(per_year.c.enterprise_id)
+        .group_by(per_year.c.enterprise_id)
+        .having(func.count() >= min_years)
+    )
+    rows = db.session.execute(
+        select(
+            per_year.c.enterprise_id,
+            per_year.c.year,
+            per_year.c.n,
+            Enterprise.name,
+            Enterprise.credit_code,
+        )
+        .join(Enterprise, Enterprise.id == per_year.c.enterprise_id)
+        .where(per_year.c.enterprise_id.in_(repeated))
+    )
+    found: dict[int, RepeatOffender] = {}
+    for enterprise_id, year, n, name, code in rows:
+        offender = found.setdefault(enterprise_id, RepeatOffender(enterprise_id, name, code, {}))
+        offender.counts[year] = n
+    return sorted(
+        found.values(), key=lambda o: (-len(o.counts), -o.violations, o.name, o.enterprise_id)
+    )
