@@ -655,7 +655,7 @@ def test_an_undeclared_endpoint_is_refused(app, world):
 
 def _d(world: World) -> dict:
     """Ids of the daily-supervision fixture (a draw of A, run, cases opened; once per test)."""
-    from daily.daily_support import make_daily
+    from daily.draw_support import make_daily
 
     ids = getattr(world, "_daily_ids", None)
     if ids is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from daily.daily_support import TODAY, finish_case, make_daily
+from daily.draw_support import TODAY, finish_case, make_daily
 
 from supervision.calendar.service import current_calendar
 from supervision.daily import service

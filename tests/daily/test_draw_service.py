@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from daily.daily_support import (
+from daily.draw_support import (
     NOW,
     RELATION,
     TODAY,

@@ -327,7 +327,7 @@ def test_an_agency_officer_defines_draws_for_his_province(app, pages, world, mak
 
 
 def test_the_shared_fixture_draw_shows_its_moved_recusal_and_case_links(app, world):
-    from daily_support import RELATION, make_daily
+    from daily.draw_support import RELATION, make_daily
 
     made = make_daily(world)
     client = app.test_client()
