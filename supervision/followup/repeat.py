@@ -4,11 +4,11 @@ A *violation* is a finding of a case, or a rectification notice without a case (
 imported for earlier years, which carry their violation themselves; a notice issued from a
 case is not counted again beside its findings).
 
-The *year* of a violation is the supervision year, as on the enterprise's history page
-(``rectification.history``): for a finding, the year of its case's plan — ``assessed_year + 1``,
-the same for special-supervision cases (the task filing's plan year) and daily ones; for a
-notice without a case, its own year. The day a finding was typed in does not move it to
-another year.
+Both come from ``rectification.history.violations_select``, which the enterprise's history
+page counts too. The *year* of a violation is the supervision year: for a finding, the year
+of its case's plan — ``assessed_year + 1``, the same for special-supervision cases (the task
+filing's plan year) and daily ones; for a notice without a case, its own year. The day a
+finding was typed in does not move it to another year.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 
 from ..core import access
 from ..core.models import User
 from ..enterprises.models import Enterprise
 from ..extensions import db
-from ..inspections.models import Finding, InspectionCase
-from ..rectification.history import REPEAT_YEARS
+from ..inspections.models import InspectionCase
+from ..rectification.history import REPEAT_YEARS, violations_select
 from ..rectification.models import RectificationNotice
 
 
@@ -52,20 +52,7 @@ def _violations(user: User, province_id: int | None):
     if province_id is not None:
         cases = cases.where(InspectionCase.province_id == province_id)
         notices = notices.where(RectificationNotice.province_id == province_id)
-    findings = (
-        select(
-            InspectionCase.enterprise_id.label("enterprise_id"),
-            (InspectionCase.assessed_year + 1).label("year"),
-        )
-        .select_from(Finding)
-        .join(InspectionCase, InspectionCase.id == Finding.case_id)
-        .where(Finding.case_id.in_(cases))
-    )
-    caseless = select(
-        RectificationNotice.enterprise_id.label("enterprise_id"),
-        RectificationNotice.year.label("year"),
-    ).where(RectificationNotice.case_id.is_(None), RectificationNotice.id.in_(notices))
-    return union_all(findings, caseless).subquery("violations")
+    return violations_select(case_ids=cases, notice_ids=notices).subquery("violations")
 
 
 def repeat_offenders(

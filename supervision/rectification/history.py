@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..core import access
@@ -38,32 +38,45 @@ class YearRecord:
         return bool(self.notices) or any(c.findings for c in self.cases)
 
 
+def violations_select(*, enterprise_ids=None, case_ids=None, notice_ids=None) -> CompoundSelect:
+    """(enterprise_id, year) of every violation, one row each: a finding of a case, in its
+    supervision year; a rectification notice without a case (imported for earlier years), in
+    its own year — a notice issued from a case is not counted again beside its findings.
+    ``enterprise_ids`` / ``case_ids`` / ``notice_ids`` (collections or selects) limit it."""
+    findings = (
+        select(
+            InspectionCase.enterprise_id.label("enterprise_id"),
+            (InspectionCase.assessed_year + 1).label("year"),
+        )
+        .select_from(Finding)
+        .join(InspectionCase, InspectionCase.id == Finding.case_id)
+    )
+    caseless = select(
+        RectificationNotice.enterprise_id.label("enterprise_id"),
+        RectificationNotice.year.label("year"),
+    ).where(RectificationNotice.case_id.is_(None))
+    if enterprise_ids is not None:
+        findings = findings.where(InspectionCase.enterprise_id.in_(enterprise_ids))
+        caseless = caseless.where(RectificationNotice.enterprise_id.in_(enterprise_ids))
+    if case_ids is not None:
+        findings = findings.where(Finding.case_id.in_(case_ids))
+    if notice_ids is not None:
+        caseless = caseless.where(RectificationNotice.id.in_(notice_ids))
+    return union_all(findings, caseless)
+
+
 def violation_years_by_enterprise(enterprise_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For each enterprise, the supervision years with a finding or a rectification notice
-    (two queries, whatever the number of enterprises). Not limited by who asks: it is a fact
-    about the enterprise, shown wherever the enterprise is."""
+    """For each enterprise, the supervision years with a violation (one query, whatever the
+    number of enterprises). Not limited by who asks: it is a fact about the enterprise, shown
+    wherever the enterprise is."""
     ids = set(enterprise_ids)
     years: dict[int, set[int]] = {i: set() for i in ids}
     if not ids:
         return years
-    found = db.session.execute(
-        select(InspectionCase.enterprise_id, InspectionCase.assessed_year)
-        .join(Finding, Finding.case_id == InspectionCase.id)
-        .where(InspectionCase.enterprise_id.in_(ids))
-        .distinct()
-    )
-    for enterprise_id, assessed in found:
-        years[enterprise_id].add(assessed + 1)
-    noticed = db.session.execute(
-        select(RectificationNotice.enterprise_id, RectificationNotice.year)
-        .where(
-            RectificationNotice.enterprise_id.in_(ids),
-            # A notice issued from a case counts in its case's year (the finding above).
-            RectificationNotice.case_id.is_(None),
-        )
-        .distinct()
-    )
-    for enterprise_id, year in noticed:
+    found = violations_select(enterprise_ids=ids).subquery()
+    for enterprise_id, year in db.session.execute(
+        select(found.c.enterprise_id, found.c.year).distinct()
+    ):
         years[enterprise_id].add(year)
     return years
 
