@@ -113,6 +113,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            # A migration that turned foreign keys off for a table rebuild may have turned them
+            # back on inside its transaction, where SQLite ignores the PRAGMA: this pooled
+            # connection must not go back to the application without them.
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
