@@ -131,6 +131,10 @@ def _load_national(seed: int, sales: int | None) -> None:
         db.session.commit()
     parts = ", ".join(f"{k} {v:.0f} s" for k, v in timings.items())
     click.echo(f"National data ready in {time.perf_counter() - started:.0f} s ({parts}).")
+    click.echo(
+        "National accounts (demo password): provincial officers off-<province code>-1 … 3, "
+        "inspectors insp-<agency code>-001 … (e.g. off-130000-1, insp-130100-001)."
+    )
 
 
 @users_cli.command("create")

@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from ...extensions import db
 from .bulk import BulkWriter
@@ -35,8 +35,15 @@ class Build:
     now: datetime
     writer: BulkWriter
     echo: Callable[[str], None] = print
-    #: Facts one part leaves for the next (ids by kind), e.g. ``facts["inspectors"]``.
+    #: Facts one part leaves for the next (ids by kind), e.g. ``facts["provinces"]``.
     facts: dict = field(default_factory=dict)
+    #: Share of the full size to generate (tests run a small version); counts stay ≥ 1.
+    fraction: float = 1.0
+
+    def scaled(self, target: int, existing: int = 0) -> int:
+        """How many rows to add so the database holds ``target`` at full size (it holds
+        ``existing`` already), scaled by ``fraction``; at least 1."""
+        return max(1, round(self.fraction * max(target - existing, 0)))
 
     def rng(self, part: str) -> random.Random:
         """A generator of its own per part: adding rows to one part moves no other."""
@@ -44,14 +51,26 @@ class Build:
         return random.Random(int.from_bytes(digest[:8], "big"))  # noqa: S311 -- demo data
 
 
-def load_national(*, seed: int, sales: int, now: datetime, echo=print) -> dict[str, float]:
+def utc(day: date, hour: int = 2) -> datetime:
+    """A moment of ``day`` as stored (UTC): hour 2 is 10:00 in Beijing, office hours."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def load_national(
+    *, seed: int, sales: int, now: datetime, echo=print, fraction: float = 1.0
+) -> dict[str, float]:
     """Generate the national data set into the current database (which already holds the
     ordinary demo). Flushes, never commits. Returns seconds taken per part."""
     from . import cases, datacentres, enterprises, people, sales_records, tasks
 
     _mark(seed, sales)
     build = Build(
-        seed=seed, sales=sales, now=now, writer=BulkWriter(db.session, echo=echo), echo=echo
+        seed=seed,
+        sales=sales,
+        now=now,
+        writer=BulkWriter(db.session, echo=echo),
+        echo=echo,
+        fraction=fraction,
     )
     timings: dict[str, float] = {}
     for name, part in (
@@ -67,7 +86,29 @@ def load_national(*, seed: int, sales: int, now: datetime, echo=print) -> dict[s
         part(build)
         timings[name] = round(time.perf_counter() - started, 1)
     build.writer.finish()
+    _record(build, timings)
+    from ...reminders.changes import mark_changed
+
+    mark_changed()  # COPY is not seen by the reminders' change counters
     return timings
+
+
+def _record(build: Build, timings: dict[str, float]) -> None:
+    """One audit entry for the whole generation (its rows are not audited one by one)."""
+    from ...core import audit
+
+    audit.record(
+        db.session,
+        action="generate",
+        entity="national_dataset",
+        entity_id=str(build.seed),
+        label="全国规模演示数据",
+        changes={
+            "sales": (None, build.sales),
+            "fraction": (None, build.fraction),
+            "seconds": (None, timings),
+        },
+    )
 
 
 #: Setting written once the national data is in: "seed:sales".

@@ -8,7 +8,7 @@ past them. Column defaults the rows leave out are filled in here, as an ORM inse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from sqlalchemy import Table, func, insert, select, text
@@ -22,7 +22,7 @@ class BulkWriter:
         self.session = session
         self.echo = echo
         self._next: dict[str, int] = {}
-        self._touched: set[str] = set()
+        self._touched: dict[str, Table] = {}
 
     @property
     def connection(self):
@@ -53,7 +53,7 @@ class BulkWriter:
     ) -> int:
         """Write ``rows`` (dicts of column values) in batches; prints progress under ``label``.
         Returns the number of rows written."""
-        self._touched.add(table.name)
+        self._touched[table.name] = table
         iterator = iter(rows)
         written = 0
         defaults: dict | None = None
@@ -67,7 +67,7 @@ class BulkWriter:
             if self.postgresql:
                 _copy(self.connection, table, batch)
             else:
-                self.session.execute(insert(table), batch)
+                _executemany(self.connection, table, batch)
             written += len(batch)
             if label and written - shown >= step:
                 shown = written
@@ -80,14 +80,11 @@ class BulkWriter:
         """PostgreSQL: every touched table's id sequence past the ids the generator gave."""
         if not self.postgresql:
             return
-        for name in sorted(self._touched):
-            self.session.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence(:t, 'id'), "
-                    f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{name}"), false)'  # noqa: S608 -- names from the metadata
-                ),
-                {"t": name},
-            )
+        for name, table in sorted(self._touched.items()):
+            if "id" not in table.c or not table.c.id.primary_key:
+                continue  # association tables (user_roles, task_inspectors …) have no sequence
+            statement = f"SELECT setval(pg_get_serial_sequence(:t, 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM \"{name}\"), false)"  # noqa: S608 -- names from the metadata
+            self.session.execute(text(statement), {"t": name})
 
 
 def _progress(label: str, written: int, total: int | None, *, done: bool = False) -> str:
@@ -112,6 +109,37 @@ def _defaults(table: Table, row: dict) -> dict:
     return values
 
 
+def _processors(connection, table: Table, columns: list[str]) -> list:
+    """Each column's bind processor as the dialect implements it (enum members as their
+    values, JSON as text or psycopg's wrapper, aware datetimes as the column stores them)."""
+    dialect = connection.dialect
+    return [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+
+
+def _values(rows: list[dict], columns: list[str], processors: list) -> Iterator[list]:
+    """Each row's values in ``columns`` order, through the processors (None stays None)."""
+    pairs = list(zip(columns, processors, strict=True))
+    for row in rows:
+        values = []
+        for column, process in pairs:
+            value = row[column]
+            values.append(value if process is None or value is None else process(value))
+        yield values
+
+
+def _executemany(connection, table: Table, rows: list[dict]) -> None:
+    """One prepared INSERT for the batch, the values processed once here: SQLAlchemy's own
+    executemany spends more time preparing parameters than SQLite spends storing them."""
+    columns = list(rows[0])
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=columns)
+    if not compiled.positional:  # pragma: no cover -- SQLite and psycopg are positional
+        connection.execute(insert(table), rows)
+        return
+    order = list(compiled.positiontup)
+    values = _values(rows, order, _processors(connection, table, order))
+    connection.exec_driver_sql(str(compiled), [tuple(v) for v in values])
+
+
 def _copy(connection, table: Table, rows: list[dict]) -> None:
     from psycopg import sql
 
@@ -119,17 +147,8 @@ def _copy(connection, table: Table, rows: list[dict]) -> None:
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    # Enum members as the strings the ORM stores, JSON as text: the types' own processors.
-    dialect = connection.dialect
-    processors = [table.c[c].type.bind_processor(dialect) for c in columns]
-    plain = all(p is None for p in processors)
+    values = _values(rows, columns, _processors(connection, table, columns))
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            values = [row[c] for c in columns]
-            if not plain:
-                values = [
-                    v if p is None or v is None else p(v)
-                    for p, v in zip(processors, values, strict=True)
-                ]
-            copy.write_row(values)
+        for row in values:
+            copy.write_row(row)
