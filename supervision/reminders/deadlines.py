@@ -6,14 +6,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..core.models import Role, User, UserRole
 from ..extensions import db
 from . import rules, sources
 from .defaults import AGENCY_OFFICERS, KINDS, MINISTRY_DIGEST, PROVINCIAL_OFFICERS, RESPONSIBLE
-from .models import Deadline, Delivery, ReminderPolicy, ReminderPreference
+from .models import Deadline, Delivery, ReminderPolicy, ReminderPreference, deadline_people
 
 
 def local_time(now: datetime) -> datetime:
@@ -71,6 +71,23 @@ def rule_policy(policy: ReminderPolicy | None, kind: str | None = None) -> rules
 
 # -- deadlines ----------------------------------------------------------------------------
 
+#: ``Deadline.next_stage_on`` of a deadline the next send-due run must look at (new, changed,
+#: or its policy, the calendar or who is told changed): before any reminder day.
+EVALUATE = date(1900, 1, 1)
+#: Rows changed or read back per statement.
+CHUNK = 1000
+_COMPARED = (
+    "title",
+    "link",
+    "owner_org_id",
+    "province_id",
+    "agency_id",
+    "category",
+    "due_on",
+    "done_on",
+    "cancelled",
+)
+
 
 def refresh_deadlines(*, now: datetime) -> dict[str, int]:
     """Bring the ``deadlines`` table in line with the sources; flushes.
@@ -78,73 +95,111 @@ def refresh_deadlines(*, now: datetime) -> dict[str, int]:
     A new subject is added; a changed due date is kept in ``previous_due_dates`` (so its
     reminders can tell "moved" from "met"); a subject the sources no longer name is cancelled
     (unless its date merely could not be computed now); the people responsible follow the
-    source. Returns counts: created, moved, updated, cancelled, unresolved.
+    source. Only what changed is written, and marked for the next send-due run to look at
+    (``EVALUATE``). Returns counts: created, moved, updated, cancelled, unresolved.
     """
     specs, unresolved = sources.gather(local_date(now))
     counts = dict.fromkeys(("created", "moved", "updated", "cancelled", "unresolved"), 0)
     counts["unresolved"] = len(unresolved)
+    # Plain rows, not objects: a national database holds hundreds of thousands of them and a
+    # refresh usually changes a handful. Each row: id, kind, subject_key, then _COMPARED.
+    table = Deadline.__table__
     existing = {
-        (d.kind, d.subject_key): d
-        for d in db.session.scalars(select(Deadline).options(selectinload(Deadline.people)))
+        (row[1], row[2]): row
+        for row in db.session.execute(
+            select(table.c.id, table.c.kind, table.c.subject_key, *(table.c[k] for k in _COMPARED))
+        )
     }
-    people_ids = {i for spec in specs for i in spec.people_ids}
-    users = (
-        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(people_ids)))}
-        if people_ids
-        else {}
-    )
+    people: dict[int, set[int]] = {}
+    for deadline_id, user_id in db.session.execute(
+        select(deadline_people.c.deadline_id, deadline_people.c.user_id)
+    ):
+        people.setdefault(deadline_id, set()).add(user_id)
+    created: list[sources.DeadlineSpec] = []
+    changed: dict[int, sources.DeadlineSpec] = {}
     for spec in specs:
-        deadline = existing.pop((spec.kind, spec.subject_key), None)
-        if deadline is None:
-            deadline = Deadline(kind=spec.kind, subject_key=spec.subject_key, previous_due_dates=[])
-            db.session.add(deadline)
+        row = existing.pop((spec.kind, spec.subject_key), None)
+        if row is None:
+            created.append(spec)
             counts["created"] += 1
-        elif deadline.due_on != spec.due_on:
-            deadline.previous_due_dates = [
-                *(deadline.previous_due_dates or []),
-                deadline.due_on.isoformat(),
-            ]
+            continue
+        if row.due_on != spec.due_on:
             counts["moved"] += 1
-        elif _differs(deadline, spec):
+        elif tuple(row[3:]) != _values(spec) or people.get(row.id, set()) != set(spec.people_ids):
             counts["updated"] += 1
-        _apply(deadline, spec, [users[i] for i in spec.people_ids if i in users], now)
+        else:
+            continue
+        changed[row.id] = spec
+    users = _users({i for spec in (*created, *changed.values()) for i in spec.people_ids})
+    for spec in created:
+        deadline = Deadline(kind=spec.kind, subject_key=spec.subject_key, previous_due_dates=[])
+        db.session.add(deadline)
+        _apply(deadline, spec, users, now)
+    ids = list(changed)
+    for first in range(0, len(ids), CHUNK):
+        for deadline in db.session.scalars(
+            select(Deadline)
+            .where(Deadline.id.in_(ids[first : first + CHUNK]))
+            .options(selectinload(Deadline.people))
+        ):
+            spec = changed[deadline.id]
+            if deadline.due_on != spec.due_on:
+                deadline.previous_due_dates = [
+                    *(deadline.previous_due_dates or []),
+                    deadline.due_on.isoformat(),
+                ]
+            _apply(deadline, spec, users, now)
     kept = {(u.kind, u.subject_key) for u in unresolved}
-    for key, deadline in existing.items():
-        if key not in kept and not deadline.cancelled:
-            deadline.cancelled = True
-            deadline.refreshed_at = now
-            counts["cancelled"] += 1
+    gone = [row.id for key, row in existing.items() if key not in kept and not row.cancelled]
+    counts["cancelled"] = len(gone)
+    for first in range(0, len(gone), CHUNK):
+        db.session.execute(
+            update(Deadline)
+            .where(Deadline.id.in_(gone[first : first + CHUNK]))
+            .values(cancelled=True, refreshed_at=now, next_stage_on=None)
+            .execution_options(synchronize_session="fetch")
+        )
     db.session.flush()
     return counts
 
 
+def _users(ids: set[int]) -> dict[int, User]:
+    found: dict[int, User] = {}
+    ordered = sorted(ids)
+    for first in range(0, len(ordered), CHUNK):
+        chunk = ordered[first : first + CHUNK]
+        found.update((u.id, u) for u in db.session.scalars(select(User).where(User.id.in_(chunk))))
+    return found
+
+
+def _values(spec: sources.DeadlineSpec) -> tuple:
+    """The stored fields of ``spec``, in the order of ``_COMPARED``."""
+    return (
+        spec.title[:255],
+        spec.link[:255],
+        spec.owner_org_id,
+        spec.province_id,
+        spec.agency_id,
+        spec.category,
+        spec.due_on,
+        spec.done_on,
+        False,
+    )
+
+
 def _fields(spec: sources.DeadlineSpec) -> dict:
-    return {
-        "title": spec.title[:255],
-        "link": spec.link[:255],
-        "owner_org_id": spec.owner_org_id,
-        "province_id": spec.province_id,
-        "agency_id": spec.agency_id,
-        "category": spec.category,
-        "due_on": spec.due_on,
-        "done_on": spec.done_on,
-        "cancelled": False,
-    }
+    return dict(zip(_COMPARED, _values(spec), strict=True))
 
 
-def _differs(deadline: Deadline, spec: sources.DeadlineSpec) -> bool:
-    if any(getattr(deadline, k) != v for k, v in _fields(spec).items()):
-        return True
-    return {u.id for u in deadline.people} != set(spec.people_ids)
-
-
-def _apply(deadline: Deadline, spec: sources.DeadlineSpec, people: list[User], now) -> None:
+def _apply(deadline: Deadline, spec: sources.DeadlineSpec, users: dict[int, User], now) -> None:
     for key, value in _fields(spec).items():
         if getattr(deadline, key) != value:
             setattr(deadline, key, value)
+    people = [users[i] for i in spec.people_ids if i in users]
     if {u.id for u in deadline.people} != {u.id for u in people}:
         deadline.people = people
     deadline.refreshed_at = now
+    deadline.next_stage_on = EVALUATE if deadline.is_open else None
 
 
 # -- who is told --------------------------------------------------------------------------

@@ -50,7 +50,12 @@ class Deadline(db.Model):
     done_on: Mapped[date | None] = mapped_column()
     #: The source no longer has the obligation (task removed, …): nothing more is sent.
     cancelled: Mapped[bool] = mapped_column(default=False)
+    #: When the sources last changed it (created, moved, met, cancelled …).
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The day of its next reminder stage not yet recorded, so that send-due reads only the
+    #: deadlines with something due (``schedule.EVALUATE``: look at it on the next run; None:
+    #: closed, or no stage comes any more).
+    next_stage_on: Mapped[date | None] = mapped_column(index=True)
 
     owner_org: Mapped[Organisation | None] = relationship(foreign_keys=[owner_org_id])
     province: Mapped[Organisation | None] = relationship(foreign_keys=[province_id])
@@ -60,6 +65,26 @@ class Deadline(db.Model):
     @property
     def is_open(self) -> bool:
         return self.done_on is None and not self.cancelled
+
+
+class ReminderSchedule(db.Model):
+    """What send-due has caught up with, per topic (``changes.TOPICS``): "sources" (the
+    deadlines are refreshed from their sources) and "stages" (every open deadline's stages are
+    computed again: policies, calendar, who is told).
+
+    Every committed transaction that changes a table a topic watches adds one to ``changes``
+    (``changes.install``); a run that handled the topic stores the count it started from.
+    """
+
+    __tablename__ = "reminder_schedule"
+
+    topic: Mapped[str] = mapped_column(String(16), primary_key=True)
+    changes: Mapped[int] = mapped_column(default=0)
+    handled: Mapped[int] = mapped_column(default=0)
+    #: Local day of the last refresh: deadlines depend on the day, so each day refreshes once.
+    handled_on: Mapped[date | None] = mapped_column()
+    #: The configuration (and rules version) it was handled with: a change handles it again.
+    stamp: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ReminderPolicy(Audited, db.Model):

@@ -28,13 +28,12 @@ from .outcomes import (
 )
 
 
-def _waiting_rows(now: datetime, *, digest: bool):
+def _waiting_rows(now: datetime):
     return (
         select(Reminder)
         .join(Deadline, Deadline.id == Reminder.deadline_id)
         .where(
             Reminder.channel == EMAIL,
-            Reminder.digest.is_(digest),
             sendable(now),
             Deadline.done_on.is_(None),
             Deadline.cancelled.is_(False),
@@ -116,9 +115,19 @@ def _deliver(user: User, rows: list[Reminder], *, digest: bool, now, mailer, res
     db.session.commit()
 
 
-def send_single(now: datetime, mailer, result: SendResult) -> None:
-    """Send each waiting e-mail that is not collected into a digest, one message per row."""
-    for row in db.session.scalars(_waiting_rows(now, digest=False)).all():
+def send_waiting(now: datetime, mailer, result: SendResult) -> None:
+    """Send each waiting e-mail: those not collected into a digest one message per row, then
+    the digests (one query finds both)."""
+    waiting = db.session.scalars(_waiting_rows(now)).all()
+    if not waiting:
+        return
+    _send_single([row for row in waiting if not row.digest], now, mailer, result)
+    _send_digests([row for row in waiting if row.digest], now, mailer, result)
+
+
+def _send_single(rows: list[Reminder], now: datetime, mailer, result: SendResult) -> None:
+    """One message per row."""
+    for row in rows:
         if _claim(row, now, mailer, result):
             _deliver(row.user, [row], digest=False, now=now, mailer=mailer, result=result)
 
@@ -129,10 +138,10 @@ def _day_start(now: datetime) -> datetime:
     return datetime.combine(local_date(now), time(0), tzinfo=zone)
 
 
-def send_digests(now: datetime, mailer, result: SendResult) -> None:
+def _send_digests(rows: list[Reminder], now: datetime, mailer, result: SendResult) -> None:
     """One message per person and day with everything his digest collected."""
     by_user: dict[int, list[Reminder]] = {}
-    for row in db.session.scalars(_waiting_rows(now, digest=True)).all():
+    for row in rows:
         by_user.setdefault(row.user_id, []).append(row)
     for user_id, rows in by_user.items():
         user = rows[0].user

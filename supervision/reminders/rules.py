@@ -88,6 +88,38 @@ def next_stage(
     return upcoming[0] if upcoming else None
 
 
+def next_stage_day(
+    due_on: date, policy: Policy, calendar: WorkdayCalendar, *, after: date
+) -> date | None:
+    """The day of the first stage of ``policy`` after ``after`` (None: none comes any more),
+    i.e. the first day on which ``stages(…, until=day)`` lists more than ``until=after``.
+
+    Unlike ``next_stage`` it has no horizon: an overdue stage far ahead is still found.
+    Raises CalendarNotAvailable when that day needs a year the calendar does not know.
+    """
+    found: list[date] = []
+    for n in {int(n) for n in policy.offsets if int(n) > 0}:
+        on = (
+            due_on - timedelta(days=n)
+            if policy.offset_unit == DAYS
+            else calendar.add_workdays(due_on, -n)
+        )
+        if on > after:
+            found.append(on)
+    if policy.on_due_day and due_on > after:
+        found.append(due_on)
+    if policy.overdue_every > 0:
+        on: date | None = calendar.add_workdays(due_on, 1)
+        k = 1
+        while on is not None and on <= after:
+            # The last overdue stage listed is the MAX_OVERDUE_STAGES-th (see ``stages``).
+            on = calendar.add_workdays(on, policy.overdue_every) if k < MAX_OVERDUE_STAGES else None
+            k += 1
+        if on is not None:
+            found.append(on)
+    return min(found, default=None)
+
+
 def reminder_key(
     kind: str, subject_key: str, due_on: date, stage: str, user_id: int, channel: str
 ) -> str:

@@ -5,14 +5,18 @@
 - who is told: ``recipients``, ``delivery_of``;
 - sending: ``send_due(now=…)`` → ``SendResult`` (the CLI command and the scheduler job are
   thin wrappers around it, so tests drive time by passing ``now``; it commits as it goes,
-  see ``delivery``);
+  see ``delivery``). It reads only the deadlines whose next stage has come, and refreshes
+  them from their sources only after a change to a source or on a new day (``schedule``,
+  ``changes``; ``mark_changed`` for writes SQLAlchemy does not see, such as ``COPY``);
 - "why was X not reminded?": ``explain(deadline, now=…)`` → ``RecipientExplanation`` list.
 
-The work is split over ``deadlines``, ``delivery`` and ``explaining``; this module names it.
+The work is split over ``deadlines``, ``schedule``, ``delivery`` and ``explaining``; this
+module names it.
 """
 
 from __future__ import annotations
 
+from .changes import mark_changed
 from .deadlines import (
     Directory,
     delivery_of,
@@ -40,6 +44,7 @@ __all__ = [
     "headline",
     "local_date",
     "local_time",
+    "mark_changed",
     "policy_of",
     "recipients",
     "refresh_deadlines",

@@ -155,3 +155,44 @@ def test_stage_offset():
 )
 def test_a_returned_filing_is_corrected_within_working_days(returned_on, workdays, due):
     assert correction_due_on(returned_on, CAL, workdays) == due
+
+
+# -- the next stage's day (what send-due stores, so that it reads only what is due) ----------
+
+NO_DAY_OR_OVERDUE = rules.Policy(offsets=(5,), on_due_day=False, overdue_every=0)
+
+
+@pytest.mark.parametrize(
+    ("due_on", "policy"),
+    [
+        (FILING_DUE, STANDARD),
+        (date(2020, 10, 12), STANDARD),  # across the national-day holiday
+        (date(2020, 4, 20), CERTIFICATE),  # calendar days, nothing once expired
+        (date(2020, 3, 16), KINDS["training_registration"].policy),
+        (date(2020, 3, 16), NO_DAY_OR_OVERDUE),
+    ],
+)
+def test_the_next_stage_day_is_the_first_day_with_a_new_stage(due_on, policy):
+    """For every day around the deadline: the day after which ``stages`` lists more."""
+    day = due_on - timedelta(days=90)
+    while day <= due_on + timedelta(days=60):
+        listed = rules.stages(due_on, policy, CAL, until=day)
+        later = [s.on for s in rules.stages(due_on, policy, CAL, until=day + timedelta(days=400))]
+        expected = min((on for on in later if on > day), default=None)
+        assert rules.next_stage_day(due_on, policy, CAL, after=day) == expected, day
+        assert all(s.on <= day for s in listed)
+        day += timedelta(days=1)
+
+
+def test_a_long_forgotten_deadline_has_no_next_stage_after_the_last_overdue_one():
+    found = rules.stages(FILING_DUE, STANDARD, CAL, until=date(2026, 12, 31))
+    last = found[-1]
+    assert last.key == f"overdue:{rules.MAX_OVERDUE_STAGES}"
+    before_last = found[-2].on
+    assert rules.next_stage_day(FILING_DUE, STANDARD, CAL, after=before_last) == last.on
+    assert rules.next_stage_day(FILING_DUE, STANDARD, CAL, after=last.on) is None
+
+
+def test_the_next_stage_day_needs_the_calendar_of_its_year():
+    with pytest.raises(CalendarNotAvailable):
+        rules.next_stage_day(date(2099, 6, 1), STANDARD, CAL, after=date(2099, 5, 1))
