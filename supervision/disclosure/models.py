@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, Text, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
@@ -42,6 +42,10 @@ class Publication(Audited, db.Model):
     """One violator entry of the public list; its texts are fixed when it is prepared."""
 
     __tablename__ = "publications"
+    __table_args__ = (
+        # The public list: published entries, newest first, read in index order.
+        Index("ix_publications_status_published_on", "status", "published_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -32,6 +32,9 @@ class Enterprise(Audited, db.Model):
     __audit_exclude__ = frozenset({"version"})
     __table_args__ = (
         Index("ix_enterprises_province_id_industry_id", "province_id", "industry_id"),
+        # A province's registry in name order (the list's default sort): the first page is
+        # read from the index, searched by name without a sort.
+        Index("ix_enterprises_province_id_name", "province_id", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -47,12 +47,12 @@ class RepeatOffender:
 
 def _violations(user: User, province_id: int | None):
     """(enterprise_id, year) of every violation ``user`` may see: one row each."""
-    cases = access.scoped(select(InspectionCase.id), user)
-    notices = access.scoped(select(RectificationNotice.id), user)
+    cases = [c for c in (access.scope_clause(InspectionCase, user),) if c is not None]
+    notices = [c for c in (access.scope_clause(RectificationNotice, user),) if c is not None]
     if province_id is not None:
-        cases = cases.where(InspectionCase.province_id == province_id)
-        notices = notices.where(RectificationNotice.province_id == province_id)
-    return violations_select(case_ids=cases, notice_ids=notices).subquery("violations")
+        cases.append(InspectionCase.province_id == province_id)
+        notices.append(RectificationNotice.province_id == province_id)
+    return violations_select(case_where=cases, notice_where=notices).subquery("violations")
 
 
 def repeat_offenders(
@@ -64,7 +64,8 @@ def repeat_offenders(
 ) -> list[RepeatOffender]:
     """Enterprises with violations (that ``user`` may see) in at least ``min_years`` different
     years — only ``years`` counted when given, of one province if given — most years first,
-    then most violations, then by name. One grouped query."""
+    then most violations, then by name. One grouped query, the violations read once: the
+    number of years per enterprise is a window over the per-year counts."""
     v = _violations(user, province_id)
     per_year = select(v.c.enterprise_id, v.c.year, func.count().label("n")).group_by(
         v.c.enterprise_id, v.c.year
@@ -72,21 +73,20 @@ def repeat_offenders(
     if years is not None:
         per_year = per_year.where(v.c.year.in_(list(years)))
     per_year = per_year.subquery("per_year")
-    repeated = (
-        select(per_year.c.enterprise_id)
-        .group_by(per_year.c.enterprise_id)
-        .having(func.count() >= min_years)
-    )
+    counted = select(
+        per_year,
+        func.count().over(partition_by=per_year.c.enterprise_id).label("years"),
+    ).subquery("counted")
     rows = db.session.execute(
         select(
-            per_year.c.enterprise_id,
-            per_year.c.year,
-            per_year.c.n,
+            counted.c.enterprise_id,
+            counted.c.year,
+            counted.c.n,
             Enterprise.name,
             Enterprise.credit_code,
         )
-        .join(Enterprise, Enterprise.id == per_year.c.enterprise_id)
-        .where(per_year.c.enterprise_id.in_(repeated))
+        .join(Enterprise, Enterprise.id == counted.c.enterprise_id)
+        .where(counted.c.years >= min_years)
     )
     found: dict[int, RepeatOffender] = {}
     for enterprise_id, year, n, name, code in rows:

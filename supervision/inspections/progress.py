@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from ..core import access
 from ..core.models import Organisation
@@ -75,30 +75,51 @@ class Progress:
     pue: list[tuple[str, int]] = field(default_factory=list)
 
 
+def case_filter(user, province_id: int | None = None) -> list:
+    """WHERE clauses on ``InspectionCase`` limiting it to the cases ``user`` may see (the
+    scope of ``core.access``), optionally of one province; empty when nothing is limited.
+
+    Applied to the case rows themselves rather than as ``id IN (subquery)``: the ministry's
+    national figures then read the cases once, through an index, instead of building a list
+    of every case id first."""
+    clauses = []
+    scope = access.scope_clause(InspectionCase, user)
+    if scope is not None:
+        clauses.append(scope)
+    if province_id is not None:
+        clauses.append(InspectionCase.province_id == province_id)
+    return clauses
+
+
 def case_ids(user, province_id: int | None = None) -> Select:
     """Ids of the cases ``user`` may see, optionally of one province (a subquery)."""
-    stmt = access.scoped(select(InspectionCase.id), user)
-    if province_id is not None:
-        stmt = stmt.where(InspectionCase.province_id == province_id)
-    return stmt
+    return select(InspectionCase.id).where(*case_filter(user, province_id))
 
 
-def cases_by_status(ids: Select) -> list[tuple[Any, int]]:
+def _of_cases(stmt: Select, case_id, cases: list) -> Select:
+    """``stmt`` (over a table whose ``case_id`` names a case) limited by ``cases``: joined to
+    the case only when there is something to limit by."""
+    if not cases:
+        return stmt
+    return stmt.join(InspectionCase, InspectionCase.id == case_id).where(*cases)
+
+
+def cases_by_status(cases: list) -> list[tuple[Any, int]]:
     counts = dict(
         db.session.execute(
             select(InspectionCase.status, func.count())
-            .where(InspectionCase.id.in_(ids))
+            .where(*cases)
             .group_by(InspectionCase.status)
         ).all()
     )
     return [(CASE_STATUS_LABELS[s], counts.get(s, 0)) for s in CaseStatus]
 
 
-def cases_by_category(ids: Select) -> list[tuple[int, int]]:
+def cases_by_category(cases: list) -> list[tuple[int, int]]:
     counts = dict(
         db.session.execute(
             select(InspectionCase.category, func.count())
-            .where(InspectionCase.id.in_(ids))
+            .where(*cases)
             .group_by(InspectionCase.category)
         ).all()
     )
@@ -110,45 +131,72 @@ def cases_by_category(ids: Select) -> list[tuple[int, int]]:
     return rows
 
 
-def cases_by_agency(ids: Select) -> list[AgencyRow]:
-    rows: dict[int, AgencyRow] = {}
-    result = db.session.execute(
-        select(Organisation.id, Organisation.name, InspectionCase.status, func.count())
-        .join(Organisation, Organisation.id == InspectionCase.agency_id)
-        .where(InspectionCase.id.in_(ids))
-        .group_by(Organisation.id, Organisation.name, InspectionCase.status)
-        .order_by(Organisation.name)
+def cases_by_agency(cases: list) -> list[AgencyRow]:
+    # Counted per agency id first, then named: the grouping reads the cases' index alone.
+    counted = (
+        select(
+            InspectionCase.agency_id.label("agency_id"),
+            InspectionCase.status.label("status"),
+            func.count().label("n"),
+        )
+        .where(*cases)
+        .group_by(InspectionCase.agency_id, InspectionCase.status)
+        .subquery()
     )
+    result = db.session.execute(
+        select(Organisation.id, Organisation.name, counted.c.status, counted.c.n)
+        .join(counted, counted.c.agency_id == Organisation.id)
+        .order_by(Organisation.name, Organisation.id)
+    )
+    rows: dict[int, AgencyRow] = {}
     for agency_id, name, status, count in result:
         row = rows.setdefault(agency_id, AgencyRow(name, dict.fromkeys(CaseStatus, 0)))
-        row.counts[status] = count
+        row.counts[CaseStatus(status)] = count
     return list(rows.values())
 
 
-def findings_by_industry(ids: Select) -> list[tuple[str, int]]:
+def findings_by_industry(cases: list) -> list[tuple[str, int]]:
     """The task's industry (category 一/二), else the enterprise's; 未分类 when neither."""
-    industry_id = func.coalesce(SupervisionTask.industry_id, Enterprise.industry_id)
-    result = db.session.execute(
-        select(Industry.name, func.count(Finding.id))
+    # Counted per (task industry, enterprise industry) first, then named: the catalogue is
+    # joined once per pair, not once per finding; the enterprise is read only for a finding
+    # whose task names no industry (categories 三 to 五, daily cases).
+    counted = (
+        select(
+            SupervisionTask.industry_id.label("task_industry"),
+            Enterprise.industry_id.label("enterprise_industry"),
+            func.count(Finding.id).label("n"),
+        )
         .select_from(Finding)
         .join(InspectionCase, InspectionCase.id == Finding.case_id)
         # Outer: a daily-supervision case has no task (its enterprise's industry counts).
         .outerjoin(SupervisionTask, SupervisionTask.id == InspectionCase.task_id)
-        .join(Enterprise, Enterprise.id == InspectionCase.enterprise_id)
-        .outerjoin(Industry, Industry.id == industry_id)
-        .where(Finding.case_id.in_(ids))
-        .group_by(Industry.name)
-        .order_by(func.count(Finding.id).desc(), Industry.name)
+        .outerjoin(
+            Enterprise,
+            and_(
+                Enterprise.id == InspectionCase.enterprise_id,
+                SupervisionTask.industry_id.is_(None),
+            ),
+        )
+        .where(*cases)
+        .group_by(SupervisionTask.industry_id, Enterprise.industry_id)
+        .subquery()
     )
-    return [(name or str(_l("未分类")), count) for name, count in result]
-
-
-def findings_by_kind(ids: Select) -> list[tuple[Any, int]]:
+    industry_id = func.coalesce(counted.c.task_industry, counted.c.enterprise_industry)
+    total = func.sum(counted.c.n)
     result = db.session.execute(
-        select(Finding.kind, func.count())
-        .where(Finding.case_id.in_(ids))
-        .group_by(Finding.kind)
-        .order_by(func.count().desc(), Finding.kind)
+        select(Industry.name, total)
+        .select_from(counted)
+        .outerjoin(Industry, Industry.id == industry_id)
+        .group_by(Industry.name)
+        .order_by(total.desc(), Industry.name)
+    )
+    return [(name or str(_l("未分类")), int(count)) for name, count in result]
+
+
+def findings_by_kind(cases: list) -> list[tuple[Any, int]]:
+    stmt = _of_cases(select(Finding.kind, func.count()), Finding.case_id, cases)
+    result = db.session.execute(
+        stmt.group_by(Finding.kind).order_by(func.count().desc(), Finding.kind)
     )
     return [(FINDING_KIND_LABELS.get(kind, kind), count) for kind, count in result]
 
@@ -160,7 +208,7 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def over_quota(ids: Select) -> list[OverQuota]:
+def over_quota(cases: list) -> list[OverQuota]:
     """Quota verdicts over the limit, provisional ones (待核实) included, most over first."""
     over = Status.OVER_LIMIT.value
     result = db.session.execute(
@@ -168,7 +216,7 @@ def over_quota(ids: Select) -> list[OverQuota]:
         .join(InspectionCase, InspectionCase.id == Verdict.case_id)
         .join(Enterprise, Enterprise.id == InspectionCase.enterprise_id)
         .where(
-            Verdict.case_id.in_(ids),
+            *cases,
             Verdict.rule == "quota",
             or_(Verdict.status == over, Verdict.provisional == over),
         )
@@ -191,7 +239,7 @@ def over_quota(ids: Select) -> list[OverQuota]:
     return rows
 
 
-def pue_distribution(ids: Select) -> list[tuple[str, int]]:
+def pue_distribution(cases: list) -> list[tuple[str, int]]:
     """PUE verdicts by bucket, then those with missing or impossible data."""
     whens = [
         (or_(Verdict.status.in_(_DATA_ERRORS), Verdict.value.is_(None)), PUE_DATA_ERROR),
@@ -201,8 +249,12 @@ def pue_distribution(ids: Select) -> list[tuple[str, int]]:
             whens.append((Verdict.value < high, key))
     # Grouped over a subquery: PostgreSQL will not match a CASE with bound values in GROUP BY.
     bucketed = (
-        select(case(*whens, else_=PUE_BUCKETS[-1][0]).label("bucket"))
-        .where(Verdict.case_id.in_(ids), Verdict.rule == "pue")
+        _of_cases(
+            select(case(*whens, else_=PUE_BUCKETS[-1][0]).label("bucket")),
+            Verdict.case_id,
+            cases,
+        )
+        .where(Verdict.rule == "pue")
         .subquery()
     )
     counts = dict(
@@ -216,15 +268,15 @@ def pue_distribution(ids: Select) -> list[tuple[str, int]]:
 
 def progress(user, province_id: int | None = None) -> Progress:
     """All the dashboard's figures for the cases ``user`` sees (of one province if given)."""
-    ids = case_ids(user, province_id)
-    by_status = cases_by_status(ids)
+    cases = case_filter(user, province_id)
+    by_status = cases_by_status(cases)
     return Progress(
         total=sum(n for _label, n in by_status),
         by_status=by_status,
-        by_category=cases_by_category(ids),
-        by_agency=cases_by_agency(ids),
-        findings_by_industry=findings_by_industry(ids),
-        findings_by_kind=findings_by_kind(ids),
-        over_quota=over_quota(ids),
-        pue=pue_distribution(ids),
+        by_category=cases_by_category(cases),
+        by_agency=cases_by_agency(cases),
+        findings_by_industry=findings_by_industry(cases),
+        findings_by_kind=findings_by_kind(cases),
+        over_quota=over_quota(cases),
+        pue=pue_distribution(cases),
     )

@@ -18,9 +18,15 @@ from ..core.models import Role, User
 from ..core.types import utcnow
 from ..extensions import db
 from ..plans.models import SupervisionPlan
-from ..tasks.models import ReviewMethod, SupervisionTask, TaskCategory, TaskFiling
+from ..tasks.models import (
+    ReviewMethod,
+    SupervisionTask,
+    TaskCategory,
+    TaskFiling,
+    task_inspectors,
+)
 from ..tasks.service import filing_accepted
-from .models import CaseStatus, Finding, FormDraft, InspectionCase, Verdict
+from .models import CaseStatus, Finding, FormDraft, InspectionCase, Verdict, case_inspectors
 from .rules import Status, text_of
 from .rules import cases as case_rules
 
@@ -75,20 +81,48 @@ def _on_filing_accepted(filing: TaskFiling, **_: Any) -> None:
 # -- reading ------------------------------------------------------------------------------
 
 
-def cases_query(user: User, *, mine_first: bool = True):
-    """The cases ``user`` may see: open ones first, by due date (none last)."""
-    stmt = access.scoped(InspectionCase, user).options(
-        selectinload(InspectionCase.enterprise),
-        selectinload(InspectionCase.agency),
-        selectinload(InspectionCase.task).selectinload(SupervisionTask.inspectors),
-        selectinload(InspectionCase.daily_inspectors),
-    )
+def cases_query(user: User, *, mine_first: bool = True, inspectors: bool = True):
+    """The cases ``user`` may see: open ones first, by due date (none last). Their inspectors
+    are loaded with them unless ``inspectors`` is False (a list that needs only their names
+    asks ``inspector_names``)."""
+    options = [selectinload(InspectionCase.enterprise), selectinload(InspectionCase.agency)]
+    if inspectors:
+        options += [
+            selectinload(InspectionCase.task).selectinload(SupervisionTask.inspectors),
+            selectinload(InspectionCase.daily_inspectors),
+        ]
+    stmt = access.scoped(InspectionCase, user).options(*options)
     done = sql_case(
         (InspectionCase.status.in_([CaseStatus.CLOSED, CaseStatus.RECTIFICATION]), 1), else_=0
     )
     return stmt.order_by(
         done, InspectionCase.due_on.is_(None), InspectionCase.due_on, InspectionCase.id
     )
+
+
+def inspector_names(case_ids: list[int]) -> dict[int, list[str]]:
+    """Each case's inspectors' full names, in the order of ``InspectionCase.inspectors`` (the
+    task's inspectors, or a daily case's), by username: one query for a whole page of cases
+    instead of loading their tasks and users."""
+    names: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
+    if not case_ids:
+        return names
+    of_tasks = (
+        select(InspectionCase.id, User.username, User.full_name)
+        .join(task_inspectors, task_inspectors.c.task_id == InspectionCase.task_id)
+        .join(User, User.id == task_inspectors.c.user_id)
+        .where(InspectionCase.id.in_(case_ids))
+    )
+    of_daily_cases = (
+        select(InspectionCase.id, User.username, User.full_name)
+        .join(case_inspectors, case_inspectors.c.case_id == InspectionCase.id)
+        .join(User, User.id == case_inspectors.c.user_id)
+        .where(InspectionCase.id.in_(case_ids), InspectionCase.task_id.is_(None))
+    )
+    rows = db.session.execute(of_tasks.union_all(of_daily_cases)).all()
+    for case_id, _username, full_name in sorted(rows, key=lambda r: (r[0], r[1])):
+        names[case_id].append(full_name)
+    return names
 
 
 def is_assigned(case: InspectionCase, user: User) -> bool:

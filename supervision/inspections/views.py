@@ -42,7 +42,7 @@ def category_numeral(category: int) -> str:
 @requires(Permission.VIEW_DOMAIN)
 def index():
     """My cases first (an inspector's own), open before done, by due date."""
-    stmt = service.cases_query(current_user)
+    stmt = service.cases_query(current_user, inspectors=False)
     status = request.args.get("status", "")
     if status in CaseStatus._value2member_map_:
         stmt = stmt.where(InspectionCase.status == CaseStatus(status))
@@ -53,6 +53,7 @@ def index():
     return render_template(
         "inspections/index.html",
         pagination=pagination,
+        inspector_names=service.inspector_names([case.id for case in pagination.items]),
         status=status,
         category=category,
         statuses=CASE_STATUS_LABELS,

@@ -38,11 +38,20 @@ class YearRecord:
         return bool(self.notices) or any(c.findings for c in self.cases)
 
 
-def violations_select(*, enterprise_ids=None, case_ids=None, notice_ids=None) -> CompoundSelect:
+def violations_select(
+    *,
+    enterprise_ids=None,
+    case_ids=None,
+    notice_ids=None,
+    case_where: Iterable = (),
+    notice_where: Iterable = (),
+) -> CompoundSelect:
     """(enterprise_id, year) of every violation, one row each: a finding of a case, in its
     supervision year; a rectification notice without a case (imported for earlier years), in
     its own year — a notice issued from a case is not counted again beside its findings.
-    ``enterprise_ids`` / ``case_ids`` / ``notice_ids`` (collections or selects) limit it."""
+    ``enterprise_ids`` / ``case_ids`` / ``notice_ids`` (collections or selects) limit it, and
+    so do ``case_where`` / ``notice_where`` (clauses on the case and on the notice, applied
+    to those rows directly: no list of ids is built)."""
     findings = (
         select(
             InspectionCase.enterprise_id.label("enterprise_id"),
@@ -62,7 +71,7 @@ def violations_select(*, enterprise_ids=None, case_ids=None, notice_ids=None) ->
         findings = findings.where(Finding.case_id.in_(case_ids))
     if notice_ids is not None:
         caseless = caseless.where(RectificationNotice.id.in_(notice_ids))
-    return union_all(findings, caseless)
+    return union_all(findings.where(*case_where), caseless.where(*notice_where))
 
 
 def violation_years_by_enterprise(enterprise_ids: Iterable[int]) -> dict[int, set[int]]:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Column,
     ForeignKey,
+    Index,
     LargeBinary,
     Numeric,
     String,
@@ -167,7 +168,8 @@ task_inspectors = Table(
     "task_inspectors",
     db.metadata,
     Column("task_id", ForeignKey("supervision_tasks.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("users.id"), primary_key=True),
+    # Indexed on its own: an inspector's scope looks his tasks up by the user.
+    Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
 )
 
 
@@ -175,7 +177,11 @@ class SupervisionTask(Audited, db.Model):
     """One special-supervision task: an enterprise under a category (专项监察任务)."""
 
     __tablename__ = "supervision_tasks"
-    __table_args__ = (UniqueConstraint("filing_id", "enterprise_id", "category", "industry_id"),)
+    __table_args__ = (
+        UniqueConstraint("filing_id", "enterprise_id", "category", "industry_id"),
+        # A filing's task list filtered by category.
+        Index("ix_supervision_tasks_filing_id_category", "filing_id", "category"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(
