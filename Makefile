@@ -11,7 +11,7 @@ VENDOR := static/vendor/echarts/echarts.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup lint translations extract-messages clean
+.PHONY: run test bench setup lint translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,16 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# The benchmark (README "Performance"): builds the national data set once, cached under
+# instance/bench/, then measures each goal against its plain-library baseline. BENCH_SALES=N
+# for a smaller data set, BENCH_ARGS="--only annex_national --runs 1" for one measurement;
+# SUPERVISION_DATABASE_URL=postgresql://… runs it on PostgreSQL.
+bench: setup
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 lint: setup
-	$(BIN)/ruff check supervision tests
-	$(BIN)/ruff format --check supervision tests
+	$(BIN)/ruff check supervision tests bench
+	$(BIN)/ruff format --check supervision tests bench
 
 # Refresh the message catalogue after changing user-visible text, then translate the new
 # entries in supervision/translations/en/LC_MESSAGES/messages.po.

@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TaskRow:
-    """One filed task, flattened from the database (the enterprise list)."""
+    """One filed task, flattened from the database (the enterprise list). Not frozen: one is
+    made per row of a national workbook, and a frozen dataclass is slower to build."""
 
     seq: int
     category: int

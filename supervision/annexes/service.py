@@ -176,7 +176,7 @@ def province_facts(
 
 def _inspectors(filing: TaskFiling) -> dict[int, str]:
     names: dict[int, list[str]] = {}
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         select(task_inspectors.c.task_id, User.full_name)
         .join(User, User.id == task_inspectors.c.user_id)
         .join(SupervisionTask, SupervisionTask.id == task_inspectors.c.task_id)
@@ -227,7 +227,8 @@ def task_rows(ctx: PlanContext, filing: TaskFiling | None) -> Iterator[TaskRow]:
             SupervisionTask.id,
         )
     )
-    result = db.session.execute(stmt, execution_options={"yield_per": STREAM_BATCH})
+    # Plain rows from the connection: the ORM's per-row machinery is not needed for columns.
+    result = db.session.connection().execute(stmt, execution_options={"yield_per": STREAM_BATCH})
     info = ctx.industry_info
     for seq, row in enumerate(result, 1):
         (task_id, category, parent_category, name, code, division, products, status,
