@@ -44,6 +44,9 @@ class Config:
     #: point it at a shared store (e.g. "redis://127.0.0.1:6379") so the limit holds across them.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    #: Proxies in front of the WSGI server (nginx: 1): supervision/wsgi.py then takes the
+    #: client address from X-Forwarded-For. 0 trusts no forwarded header.
+    PROXY_COUNT = 0
 
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
