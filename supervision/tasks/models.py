@@ -101,6 +101,8 @@ class TaskFiling(Audited, db.Model):
         back_populates="filing",
         cascade="all, delete-orphan",
         foreign_keys="SupervisionTask.filing_id",
+        # In filing order, whatever index the database reads them by (cases open in this order).
+        order_by="SupervisionTask.id",
     )
     events: Mapped[list[FilingEvent]] = relationship(
         back_populates="filing", order_by="FilingEvent.id", cascade="all, delete-orphan"
