@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import math
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,8 +28,9 @@ METHOD = (
     "层内有效信息数⌉ 条作入户核查，两者不重复；补抽按同一顺序取下一条尚未抽中的记录。"
 )
 
-#: Records of one stratum: (record id, stratum) pairs, or bare ids (one stratum, "").
-Records = Iterable[int] | Iterable[tuple[int, str]]
+#: Records of one stratum: (record id, stratum) pairs, or bare ids (one stratum, ""), or
+#: the ids already grouped by stratum ({stratum: [ids]}, as read from a database).
+Records = Iterable[int] | Iterable[tuple[int, str]] | Mapping[str, list[int]]
 
 
 def new_seed() -> str:
@@ -39,20 +41,6 @@ def new_seed() -> str:
 def rank(seed: str, record_id: int) -> int:
     """The record's place in the draw: smaller ranks are drawn first."""
     return int.from_bytes(hashlib.sha256(f"{seed}:{record_id}".encode()).digest()[:8], "big")
-
-
-def _ranker(seed: str):
-    """``rank`` for many records of one seed: the hash of the seed's prefix is computed once
-    and copied (the same values, several times faster over a million records)."""
-    prefix = hashlib.sha256(f"{seed}:".encode())
-    from_bytes = int.from_bytes
-
-    def ranked(record_id: int) -> int:
-        digest = prefix.copy()
-        digest.update(str(record_id).encode())
-        return from_bytes(digest.digest()[:8], "big")
-
-    return ranked
 
 
 def quota(rate: Decimal | str | float, population: int) -> int:
@@ -88,22 +76,40 @@ class Sample:
 
 
 def _by_stratum(records: Records) -> dict[str, list[int]]:
-    groups: dict[str, list[int]] = {}
-    seen: set[int] = set()
-    for record in records:
-        record_id, stratum = (record, "") if isinstance(record, int) else record
-        if record_id in seen:
-            raise ValueError(f"record {record_id} appears twice in the population")
-        seen.add(record_id)
-        groups.setdefault(stratum or "", []).append(record_id)
+    if isinstance(records, Mapping):
+        groups: dict[str, list[int]] = {}
+        for name, ids in records.items():
+            groups.setdefault(name or "", []).extend(ids)
+    else:
+        groups = {}
+        for record in records:
+            record_id, stratum = (record, "") if isinstance(record, int) else record
+            groups.setdefault(stratum or "", []).append(record_id)
+    # One set of all the ids at the end (a million records: no lookup per record).
+    total = sum(len(ids) for ids in groups.values())
+    if len(set(itertools.chain.from_iterable(groups.values()))) != total:
+        seen: set[int] = set()
+        for record_id in itertools.chain.from_iterable(groups.values()):
+            if record_id in seen:
+                raise ValueError(f"record {record_id} appears twice in the population")
+            seen.add(record_id)
     return groups
 
 
 def _ordered(seed: str, ids: list[int], count: int | None = None) -> list[int]:
     """``ids`` in draw order (the first ``count`` of them when given)."""
-    ranked = _ranker(seed)
-    keyed = [(ranked(record_id), record_id) for record_id in ids]
-    first = heapq.nsmallest(count, keyed) if count is not None else sorted(keyed)
+    # ``rank`` written out for many ids: the hash of the seed's prefix is computed once and
+    # copied (the same values, several times faster over a million records).
+    copy = hashlib.sha256(f"{seed}:".encode()).copy
+    from_bytes = int.from_bytes
+
+    def keyed():
+        for record_id in ids:
+            digest = copy()
+            digest.update(str(record_id).encode())
+            yield from_bytes(digest.digest()[:8], "big"), record_id
+
+    first = heapq.nsmallest(count, keyed()) if count is not None else sorted(keyed())
     return [record_id for _rank, record_id in first]
 
 

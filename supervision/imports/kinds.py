@@ -7,6 +7,7 @@ do for the enterprise registry (see ``supervision/enterprises/importing.py``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,10 @@ def _no_batch_check(batch: list[tuple[int, Any]], context: ImportContext) -> lis
     return []
 
 
+def _no_spool_check(spool, context: ImportContext) -> list:
+    return []
+
+
 def _no_args(params: dict) -> dict | None:
     return {}
 
@@ -57,7 +62,7 @@ class ImportKind:
 
     - ``validate_row(row, context) -> (value | None, [(column key, message)])``: ``row`` maps
       every column key to the cell's text ("" when empty or absent). Called once per row in
-      the validation pass and again in the import pass.
+      the validation pass and again in the import pass (but see ``spool_columns``).
     - ``check_batch(batch, context) -> [(row, column key, message)]``: checks needing the
       database, for up to ``BATCH_SIZE`` ``(row, value)`` pairs at once (one query per batch).
       Called in both passes; in the import pass inside the import's transaction.
@@ -65,6 +70,16 @@ class ImportKind:
       object per row). Flushes at most: the machinery commits once, at the end.
     - ``prepare(context)``: load what the row checks need into ``context.state``.
     - ``preview(value) -> [text per column]``: a row as the confirmation page shows it.
+
+    A kind whose validated values are tuples of plain values (str, int, float, None) may
+    name them in ``spool_columns``: the validation pass then keeps the values themselves (see
+    ``spool``), and the import pass trusts them rather than validating the file again. It
+    calls ``recheck_spool(spool, context) -> [(row, column key, message)]``, the checks of
+    what may have changed since the validation (a campaign's period), then
+    ``write_spool(spool, context, progress) -> rows written``, in the import's transaction;
+    a unique key the database refuses then (a duplicate imported meanwhile) is explained by
+    ``check_batch`` over the kept values. Without ``spool_columns`` the import pass validates
+    every row again from its text (``validate_row`` and ``check_batch``).
     """
 
     name: str
@@ -75,6 +90,20 @@ class ImportKind:
     check_batch: Callable[[list[tuple[int, Any]], ImportContext], list] = _no_batch_check
     prepare: Callable[[ImportContext], None] = _nothing
     preview: Callable[[Any], list[str]] | None = None
+    #: ``validate_row`` given the cells' texts in ``columns`` order rather than a dict (for
+    #: kinds of a million rows: no dict per row). Used instead of it when set.
+    validate_texts: Callable[[tuple[str, ...], ImportContext], tuple[Any, list]] | None = None
+    #: Trusting kinds: the names of their validated values' items (one of them
+    #: ``row_number``, the row in the file), and a column whose value may appear once in
+    #: a file, with the message for a repeat: ``(key, message(value, first row))``.
+    #: ``validate_texts`` for a batch of rows at once: ``validate_batch([(row, texts)],
+    #: context) -> ([(row, value)] of the valid rows, [(row, column key, message)])``, the
+    #: same answers row by row (a million rows: columns read at once). Used when set.
+    validate_batch: Callable[[list, ImportContext], tuple[list, list]] | None = None
+    spool_columns: tuple[str, ...] = ()
+    spool_unique: tuple[str, Callable[[Any, int], Any]] | None = None
+    recheck_spool: Callable[[Any, ImportContext], list] = _no_spool_check
+    write_spool: Callable[[Any, ImportContext, Callable[[int], None]], int] | None = None
     #: Needed (besides the import pages' own) to upload and confirm this kind.
     permission: Permission = Permission.MANAGE_REGISTRY
     #: Endpoints: the blank template to download, and where the imported rows are listed.
@@ -101,6 +130,15 @@ class ImportKind:
     endpoint_args: Callable[[dict], dict | None] = _no_args
     #: Largest upload accepted for this kind, in bytes (None: config ``IMPORTS_MAX_BYTES``).
     max_bytes: int | None = None
+
+    @property
+    def trusts_spool(self) -> bool:
+        return bool(self.spool_columns)
+
+    @functools.cached_property
+    def keys(self) -> tuple[str, ...]:
+        """The columns' keys, in order."""
+        return tuple(column.key for column in self.columns)
 
     def header(self, key: str | None) -> str:
         for column in self.columns:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import csv
+import itertools
+import operator
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from . import readers
+from . import spool as spools
 from .kinds import ImportContext, ImportKind
 
 #: Rows validated and written together: one duplicate query and one INSERT per batch.
@@ -106,33 +109,103 @@ def header_positions(
     return positions
 
 
-def _row_values(kind: ImportKind, positions: dict[str, int], texts: list[str]) -> dict[str, str]:
-    values = {}
-    for column in kind.columns:
-        index = positions.get(column.key)
-        values[column.key] = texts[index] if index is not None and index < len(texts) else ""
-    return values
+def _column_reader(kind: ImportKind, positions: dict[str, int], width: int):
+    """A row's cells (padded to ``width`` + 1) → the kind's columns' texts, in column order
+    (an absent column reads the empty cell past the end)."""
+    index = [positions.get(column.key, width) for column in kind.columns]
+    return operator.itemgetter(*index) if len(index) > 1 else lambda texts: (texts[index[0]],)
 
 
-def _check_row(kind: ImportKind, context: ImportContext, row: int, values, errors) -> Any:
+def _check_row(kind: ImportKind, context: ImportContext, row: int, texts, errors) -> Any:
+    """``texts``: the kind's columns' texts in column order."""
     context.row = row
-    bad = [c.key for c in kind.columns if readers.has_control_characters(values[c.key])]
-    for key in bad:
-        errors.add(row, key, _("单元格中含有不允许的控制字符。"))
-    if bad:
+    # One search over the row; the cells one by one only to say which (tabs are allowed).
+    if readers.has_control_characters("\t".join(texts)):
+        bad = [
+            c.key
+            for c, t in zip(kind.columns, texts, strict=True)
+            if readers.has_control_characters(t)
+        ]
+        for key in bad:
+            errors.add(row, key, _("单元格中含有不允许的控制字符。"))
         return None
-    value, problems = kind.validate_row(values, context)
+    if kind.validate_texts is not None:
+        value, problems = kind.validate_texts(texts, context)
+    else:
+        value, problems = kind.validate_row(dict(zip(kind.keys, texts, strict=True)), context)
     for key, message in problems:
         errors.add(row, key, message)
     return None if problems else value
 
 
-def _check_batch(kind: ImportKind, context: ImportContext, batch, errors: ErrorReport) -> int:
-    found = kind.check_batch(batch, context) if batch else []
+def _check_rows(kind: ImportKind, context: ImportContext, rows: list, errors) -> list:
+    """``rows``: (row, the kind's columns' texts). Returns the valid ones' (row, value)."""
+    if kind.validate_batch is None:
+        checked = ((row, _check_row(kind, context, row, texts, errors)) for row, texts in rows)
+        return [(row, value) for row, value in checked if value is not None]
+    # One search over the batch; the rows one by one only if a control character is there.
+    if readers.has_control_characters(
+        "\t".join(itertools.chain.from_iterable(t for _r, t in rows))
+    ):
+        clean = []
+        for row, texts in rows:
+            if readers.has_control_characters("\t".join(texts)):
+                _check_row(kind, context, row, texts, errors)
+            else:
+                clean.append((row, texts))
+        rows = clean
+    values, problems = kind.validate_batch(rows, context)
+    for row, key, message in problems:
+        errors.add(row, key, message)
+    return values
+
+
+def _check_batch(
+    kind: ImportKind, context: ImportContext, batch, errors: ErrorReport, check=None
+) -> int:
+    found = (check or kind.check_batch)(batch, context) if batch else []
     for row, key, message in found:
         errors.add(row, key, message)
     errors.flush()
     return len(found)
+
+
+class _TextSpool:
+    """Every row's texts as CSV, for a kind whose import pass validates them again."""
+
+    def __init__(self, path: Path):
+        self.fh = path.open("w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.fh)
+
+    def __enter__(self) -> _TextSpool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.fh.close()
+
+    def texts(self, row: int, texts) -> None:
+        self.writer.writerow([row, *texts])
+
+
+def _open_spool(kind: ImportKind, path: Path):
+    if kind.trusts_spool:
+        unique = kind.spool_unique[0] if kind.spool_unique else None
+        return spools.Spool(path, kind.spool_columns, unique=unique, create=True)
+    return _TextSpool(path)
+
+
+def _kept(kind: ImportKind, spool: spools.Spool, batch: list, errors: ErrorReport) -> list:
+    """The batch's values into the spool; those repeating a ``spool_unique`` value of the
+    file are errors, and left out of the batch."""
+    repeated = spool.append([value for _row, value in batch])
+    if not repeated:
+        return batch
+    key, message = kind.spool_unique
+    at = kind.spool_columns.index(key)
+    for value, first in repeated:
+        errors.add(value[spool.row_at], key, message(value[at], first))
+    rows = {value[spool.row_at] for value, _first in repeated}
+    return [(row, value) for row, value in batch if row not in rows]
 
 
 def validate_rows(
@@ -149,38 +222,55 @@ def validate_rows(
     """Stream the upload once: every row checked, every error reported, every row written
     normalised to the spool for the import pass. Returns (data rows, preview rows, message
     when the file as a whole is refused)."""
-    rows_seen, batch, preview = 0, [], []
+    rows_seen, preview = 0, []
+    end_marker = kind.end_marker
+
+    trusted = kind.trusts_spool
+
+    def checked(batch) -> None:
+        if trusted:
+            batch = _kept(kind, spool, batch, errors)
+        _check_batch(kind, context, batch, errors)
+
     with (
-        readers.open_rows(path, params) as (estimate, rows),
-        spool_path.open("w", encoding="utf-8", newline="") as spool_fh,
+        readers.open_texts(path, params) as (estimate, rows),
+        _open_spool(kind, spool_path) as spool,
     ):
         on_start(estimate)
-        spool = csv.writer(spool_fh)
         first = read_header(kind, rows)
         if first is None:
             return 0, [], _("文件是空的：没有表头，也没有数据行。")
         positions = header_positions(kind, list(first[1]), errors, first[0])
         if errors.count:
             return 0, [], _("表头有误，整个文件未导入。")
-        for row_number, cells in rows:
-            texts = [readers.cell_text(c) for c in cells]
-            if kind.end_marker is not None and texts and texts[0] == kind.end_marker:
+        width = max(positions.values(), default=0) + 1
+        padding = [""] * (width + 1)
+        columns = _column_reader(kind, positions, width)
+        pending: list = []
+
+        def validated() -> None:
+            batch = _check_rows(kind, context, pending, errors)
+            if kind.preview is not None:
+                preview.extend(kind.preview(v) for _r, v in batch[: PREVIEW_ROWS - len(preview)])
+            checked(batch)
+            pending.clear()
+
+        for row_number, texts in rows:
+            if end_marker is not None and texts and texts[0] == end_marker:
                 break
             if not any(texts):
                 continue
             rows_seen += 1
-            values = _row_values(kind, positions, texts)
-            value = _check_row(kind, context, row_number, values, errors)
-            spool.writerow([row_number, *values.values()])
-            if value is not None:
-                batch.append((row_number, value))
-                if len(preview) < PREVIEW_ROWS and kind.preview is not None:
-                    preview.append(kind.preview(value))
+            if len(texts) <= width:
+                texts.extend(padding[: width + 1 - len(texts)])
+            selected = columns(texts)
+            pending.append((row_number, selected))
+            if not trusted:
+                spool.texts(row_number, selected)
             if rows_seen % BATCH_SIZE == 0:
-                _check_batch(kind, context, batch, errors)
-                batch = []
+                validated()
                 progress(rows_seen)
-        _check_batch(kind, context, batch, errors)
+        validated()
     if rows_seen == 0:
         return 0, [], _("文件中没有数据行。")
     return rows_seen, preview, None
@@ -194,10 +284,20 @@ def import_rows(
     *,
     progress: Progress,
 ) -> int:
-    """Re-check the validated rows (the database checks again, in the caller's transaction)
-    and write them batch by batch; after the first error nothing more is written. Returns the
-    rows written; the caller commits only if ``errors.count`` is 0."""
-    keys = [c.key for c in kind.columns]
+    """Write the validated rows batch by batch, in the caller's transaction, after checking
+    them again; after the first error nothing more is written. Returns the rows written; the
+    caller commits only if ``errors.count`` is 0.
+
+    A kind that ``trusts_spool`` has its values written as the validation kept them, after
+    ``recheck_spool`` (duplicates are then the database's unique keys to refuse, see
+    ``check_spool``); any other has every row validated again from its text and checked with
+    ``check_batch`` in this transaction."""
+    if kind.trusts_spool:
+        with spools.Spool(spool_path, kind.spool_columns) as spool:
+            for row, key, message in kind.recheck_spool(spool, context):
+                errors.add(row, key, message)
+            errors.flush()
+            return 0 if errors.count else kind.write_spool(spool, context, progress)
     written, batch = 0, []
 
     def write() -> int:
@@ -209,8 +309,7 @@ def import_rows(
     with spool_path.open(encoding="utf-8", newline="") as spool:
         for record in csv.reader(spool):
             row_number = int(record[0])
-            values = dict(zip(keys, record[1:], strict=True))
-            value = _check_row(kind, context, row_number, values, errors)
+            value = _check_row(kind, context, row_number, record[1:], errors)
             if value is not None:
                 batch.append((row_number, value))
             if len(batch) >= BATCH_SIZE:
@@ -219,3 +318,15 @@ def import_rows(
                 progress(written)
         written += write()
     return written
+
+
+def check_spool(
+    spool_path: Path, kind: ImportKind, context: ImportContext, errors: ErrorReport
+) -> int:
+    """``check_batch`` over the values a kind that ``trusts_spool`` kept, ``BATCH_SIZE``
+    rows at a time: after the database refused the import (a unique key taken since the
+    validation), which rows and why. Returns the errors found."""
+    with spools.Spool(spool_path, kind.spool_columns) as spool:
+        return sum(
+            _check_batch(kind, context, batch, errors) for batch in spool.batches(BATCH_SIZE)
+        )

@@ -103,6 +103,17 @@ def open_rows(path: Path, params: dict) -> Iterator[tuple[int | None, Iterator[t
             yield _csv_line_count(path), enumerate(csv.reader(fh), start=1)
 
 
+@contextlib.contextmanager
+def open_texts(path: Path, params: dict) -> Iterator[tuple[int | None, Iterator[tuple[int, list]]]]:
+    """``open_rows`` with each row's cells as ``cell_text`` gives them (a list)."""
+    with open_rows(path, params) as (estimate, rows):
+        if params.get("format") == "xlsx":
+            yield estimate, ((number, row_texts(cells)) for number, cells in rows)
+        else:
+            strip = str.strip
+            yield estimate, ((number, list(map(strip, cells))) for number, cells in rows)
+
+
 #: How .xlsx files are read (config ``IMPORTS_XLSX_READER``).
 #:
 #: - "calamine" (default): python-calamine (Rust) parses the whole first sheet into memory
@@ -246,6 +257,27 @@ def cell_text(value) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     return str(value).strip()
+
+
+def _float_text(value: float) -> str:
+    if value.is_integer() and -_EXACT < value < _EXACT:
+        return str(int(value))
+    return cell_text(value)
+
+
+#: ``cell_text`` by the cell's exact type, for the types readers give most.
+_TEXT_OF = {
+    str: str.strip,
+    float: _float_text,
+    date: date.isoformat,
+    type(None): lambda _value: "",
+}
+
+
+def row_texts(cells) -> list[str]:
+    """``cell_text`` of every cell of a row (a million rows: one lookup per cell)."""
+    text_of = _TEXT_OF.get
+    return [text_of(type(c), cell_text)(c) for c in cells]
 
 
 def header_key(text: str) -> str:

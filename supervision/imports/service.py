@@ -209,6 +209,8 @@ def cancel(job: ImportJob) -> bool:
 LIVE_PROGRESS: dict[int, int] = {}
 #: Seconds between two progress writes of an import on PostgreSQL.
 PROGRESS_SECONDS = 5
+#: Seconds between two progress writes of a validation.
+VALIDATION_PROGRESS_SECONDS = 1
 
 
 def validate_job(app, job_id: int) -> None:
@@ -284,15 +286,21 @@ def _validate(job: ImportJob, kind: ImportKind) -> None:
     context = _context(job)
     kind.prepare(context)
     errors = passes.ErrorReport(kind, _path(f"{job.id}-errors.csv"))
-    spool = f"{job.id}-rows.csv"
+    spool = f"{job.id}-rows.{'sqlite' if kind.trusts_spool else 'csv'}"  # see _remove_files
 
     def started(estimate: int | None) -> None:
         job.total_rows = estimate or 0
         db.session.commit()
 
+    shown_at = [time.monotonic()]
+
     def progress(rows: int) -> None:
-        job.processed_rows = rows
-        db.session.commit()
+        # Not a commit per batch (a thousand for a million rows): the page polls every few
+        # seconds, the count is written once a second.
+        if time.monotonic() - shown_at[0] >= VALIDATION_PROGRESS_SECONDS:
+            shown_at[0] = time.monotonic()
+            job.processed_rows = rows
+            db.session.commit()
 
     try:
         rows, preview, problem = passes.validate_rows(
@@ -343,10 +351,17 @@ def _import(job: ImportJob, kind: ImportKind) -> None:
                     update(table).where(table.c.id == job_id).values(processed_rows=rows)
                 )
 
+    spool = _path(job.params["spool"])
     try:
-        written = passes.import_rows(
-            _path(job.params["spool"]), kind, context, errors, progress=progress
-        )
+        written = passes.import_rows(spool, kind, context, errors, progress=progress)
+    except IntegrityError:
+        if not kind.trusts_spool:
+            raise
+        # The database refused a row (a unique key someone took since the validation):
+        # nothing is written; the kept rows are checked again to say which and why.
+        db.session.rollback()
+        if not passes.check_spool(spool, kind, context, errors):
+            raise
     finally:
         errors.close()
     if errors.count:
@@ -394,7 +409,7 @@ def _remove_files(job: ImportJob, *, keep_report: bool = False) -> None:
     """The upload and the validated rows are not kept once a job is over; the error report is
     kept while it has something to say."""
     folder = upload_folder()
-    names = [f"{job.id}-rows.csv"]
+    names = [f"{job.id}-rows.csv", f"{job.id}-rows.sqlite"]
     if job.stored_path:
         names.append(Path(job.stored_path).name)
     if not keep_report:

@@ -35,13 +35,31 @@ def unit_filter(model, campaign_id: int, unit_id: int, user):
 
 class RowPagination(Pagination):
     """``db.paginate`` for selects of columns (GROUP BY results, joined rows): the items are
-    the result rows, not the first column's values."""
+    the result rows, not the first column's values.
+
+    The page's rows come with the number of rows in all (``COUNT(*) OVER ()``): a list made
+    by a GROUP BY over a unit's records (its bulk buyers) is computed once, not once more
+    for the count. Only a page past the end counts apart."""
 
     def _query_items(self) -> list[Any]:
         stmt = self._query_args["select"]
-        return list(db.session.execute(stmt.limit(self.per_page).offset(self._query_offset)))
+        self._counted = None
+        if stmt._distinct:  # the window would count the rows before DISTINCT
+            page = stmt.limit(self.per_page).offset(self._query_offset)
+            return list(db.session.execute(page))
+        width = len(stmt.selected_columns)
+        counted = stmt.add_columns(func.count().over().label("rows_in_all"))
+        result = db.session.execute(counted.limit(self.per_page).offset(self._query_offset))
+        rows = result.freeze()
+        items = rows().columns(*range(width)).all()
+        self._counted = rows().all()[0][width] if items else None
+        return items
 
     def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        if self._query_offset == 0 and not self.items:
+            return 0
         sub = self._query_args["select"].order_by(None).subquery()
         return db.session.scalar(select(func.count()).select_from(sub)) or 0
 

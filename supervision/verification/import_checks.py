@@ -1,9 +1,12 @@
-"""The checks of a sales-record file beyond its cells' shapes: each cell kind's reader and
-message, the campaign's sales period, and whether the uploader may import for the unit now."""
+"""The checks of a sales-record file: each cell kind's reader and message, one row as the
+values it is written as, the campaign's sales period, and whether the uploader may import
+for the unit now."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+import operator
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +19,7 @@ from ..extensions import db
 from ..imports.service import ImportContext
 from ..organisations.reference import PROVINCIAL_UNITS
 from . import units
-from .import_columns import SalesTable
+from .import_columns import Field, SalesTable, column_length
 from .models import (
     CampaignStatus,
     ReportStatus,
@@ -24,6 +27,7 @@ from .models import (
     VerificationReport,
     VerificationTask,
 )
+from .rules import buyer_key
 from .rules import records as cells
 
 #: First two digits of the provinces' GB/T 2260 codes (新疆生产建设兵团 uses 66).
@@ -71,6 +75,218 @@ def bad_cell(reads: str, header: str, text: str) -> str:
     if reads == "phone":
         return _l("“%(h)s”应至少有 7 位数字。", h=header)
     return _l("“%(h)s”不是有效的居民身份证号码、组织机构代码或统一社会信用代码。", h=header)
+
+
+# -- one row ------------------------------------------------------------------------------------
+# A validated row is the tuple of plain values it is written as (kept so between the two
+# passes, see ``imports.spool``): campaign, unit, province, import job, row number, every
+# field in the table's order (dates as ISO text, amounts as float — exact for Numeric(12, 2)
+# — and "" for an empty cell), then the buyer key for consumer sales.
+
+#: The columns every row starts with: whose records, which import, which row of the file.
+BASE_COLUMNS = ("campaign_id", "unit_id", "province_id", "import_job_id", "row_number")
+#: Buyer keys made from a valid 证件号码 (``rules.buyer_key``: ID number, organisation code).
+_ID_KEYS = ("ID:", "ORG:")
+#: How the values of these readers are kept (dates as ISO text, amounts as float).
+_KEPT = {"date": date.isoformat, "price": float}
+#: Readers whose cells repeat down a file (dates, amounts, codes): their answers are
+#: remembered, up to ``MEMO`` distinct texts per column.
+_REPEATING = frozenset({"date", "price", "division", "org", "quantity"})
+MEMO = 20_000
+#: What a cell reader gives for a cell its column refuses (the message is made afterwards).
+_BAD = object()
+
+
+def row_columns(table: SalesTable) -> tuple[str, ...]:
+    """The columns of a validated row, in its order."""
+    keys = [f.key for f in table.fields]
+    return (*BASE_COLUMNS, *keys, *(("buyer_key",) if table.key == "consumer_sales" else ()))
+
+
+def _longest(table: SalesTable, field: Field) -> int | None:
+    return column_length(table, field.key) if field.reads in ("text", "phone") else None
+
+
+def _readers(table: SalesTable, field: Field) -> tuple[Callable, Callable]:
+    """The column's readers: of one cell (the value as kept, or ``_BAD``), and of a batch's
+    cells at once (the same answers, a list; the common case without a Python call per
+    cell where it can)."""
+    reader, kept = READERS.get(field.reads), _KEPT.get(field.reads)
+    required, longest = field.required, _longest(table, field) or float("inf")
+    if reader is None:  # text: its length only
+        if required:
+
+            def cell(text: str):
+                return text if text and len(text) <= longest else _BAD
+
+        else:
+
+            def cell(text: str):
+                return text if len(text) <= longest else _BAD
+
+        def column(texts: tuple) -> Sequence:
+            if (all(texts) or not required) and max(map(len, texts)) <= longest:
+                return texts
+            return list(map(cell, texts))
+
+        return cell, column
+
+    def read(text: str):
+        if not text:
+            return _BAD if required else ""
+        if len(text) > longest:
+            return _BAD
+        value = reader(text)
+        if value is None:
+            return _BAD
+        return value if kept is None else kept(value)
+
+    if field.reads in _REPEATING:
+        answers: dict[str, object] = {}
+        known = answers.get
+
+        def remembered(text: str):
+            value = known(text)
+            if value is None:
+                value = read(text)
+                if len(answers) < MEMO:
+                    answers[text] = value
+            return value
+
+        def remembered_column(texts: tuple) -> list:
+            values = list(map(known, texts))
+            if None in values:
+                values = [
+                    remembered(t) if v is None else v for t, v in zip(texts, values, strict=True)
+                ]
+            return values
+
+        return remembered, remembered_column
+
+    def column(texts: tuple) -> list:
+        # Every cell filled, none too long: the reader itself on each; otherwise cell by cell.
+        if not all(texts) or (longest != float("inf") and max(map(len, texts)) > longest):
+            return list(map(read, texts))
+        values = list(map(reader, texts))
+        if None in values:
+            values = [_BAD if v is None else v for v in values]
+        return values if kept is None else [v if v is _BAD else kept(v) for v in values]
+
+    return read, column
+
+
+def _cell_problems(table: SalesTable):
+    """A refused row's problems, column by column: [(column key, message)]."""
+    plan = [
+        (f.key, f.header, f.reads, READERS.get(f.reads), f.required, _longest(table, f))
+        for f in table.fields
+    ]
+
+    def problems(texts) -> list[tuple[str, str]]:
+        found = []
+        for (key, header, reads, reader, required, longest), cell in zip(plan, texts, strict=True):
+            if not cell:
+                if required:
+                    found.append((key, _l("请填写“%(h)s”。", h=header)))
+            elif longest is not None and len(cell) > longest:
+                found.append((key, _l("“%(h)s”超过 %(n)s 个字。", h=header, n=longest)))
+            elif reader is not None and reader(cell) is None:
+                found.append((key, bad_cell(reads, header, cell)))
+        return found
+
+    return problems
+
+
+def validators(table: SalesTable) -> tuple[Callable, Callable]:
+    """``(validate_texts, validate_batch)`` of the table (see ``ImportKind``): a row's cells
+    in field order, or a batch's rows, read by their columns' readers; the messages made only
+    for a row in error. A row: its cells, then the sales period and, for consumer sales, the
+    buyer key. (A product code repeated in the file is the spool's to find: see
+    ``repeated_code``.)"""
+    cells, columns = zip(*(_readers(table, f) for f in table.fields), strict=True)
+    problems = _cell_problems(table)
+    keys = [f.key for f in table.fields]
+    date_key = table.date_key
+    date_header = table.field(date_key).header
+    date_at = keys.index(date_key)
+    within = table.period == "within"
+    consumers = table.key == "consumer_sales"
+    if consumers:
+        name_at, phone_at, id_at = (keys.index(k) for k in ("consumer_name", "phone", "id_number"))
+        identity_header = table.field("id_number").header
+    call = operator.call
+
+    def validate_texts(texts, context: ImportContext):
+        values = list(map(call, cells, texts))
+        if _BAD in values:
+            return None, problems(texts)
+        state = context.state
+        day, (start, end) = values[date_at], state["period_text"]
+        if day > end or (within and day < start):
+            return None, [(date_key, period_problem_of(table, date_header, day, state))]
+        row = context.row
+        if not consumers:
+            return (*state["base"], row, *values), []
+        # The organisation's name (not its buyer's) with the phone, failing a valid 证件号码.
+        id_number = values[id_at]
+        key = buyer_key(id_number=id_number, name=values[name_at], phone=values[phone_at])
+        if id_number and not key.startswith(_ID_KEYS):
+            return None, [("id_number", bad_cell("identity", identity_header, ""))]
+        return (*state["base"], row, *values, key), []
+
+    def validate_batch(rows: list, context: ImportContext) -> tuple[list, list]:
+        """The rows column by column; those with any problem again by ``validate_texts``,
+        which says what."""
+        if not rows:
+            return [], []
+        numbers = [row for row, _texts in rows]
+        read = [
+            column(texts)
+            for column, texts in zip(
+                columns, zip(*(t for _row, t in rows), strict=True), strict=True
+            )
+        ]
+        refused = set()
+        for values in read:
+            if _BAD in values:
+                refused.update(i for i, value in enumerate(values) if value is _BAD)
+        start, end = context.state["period_text"]
+        days = read[date_at]
+        if refused or max(days) > end or (within and min(days) < start):
+            refused.update(
+                i
+                for i, day in enumerate(days)
+                if i not in refused and (day > end or (within and day < start))
+            )
+        extra = []
+        if consumers:
+            ids = read[id_at]
+            extra = [
+                None
+                if i in refused
+                else buyer_key(id_number=ids[i], name=read[name_at][i], phone=read[phone_at][i])
+                for i in range(len(rows))
+            ]
+            refused.update(
+                i for i, key in enumerate(extra) if ids[i] and key and not key.startswith(_ID_KEYS)
+            )
+        base = [itertools.repeat(value) for value in context.state["base"]]
+        # The constant columns repeat: the row as written, with no Python code per row.
+        made = zip(*base, numbers, *read, *([extra] if consumers else []), strict=False)
+        if not refused:
+            return list(zip(numbers, made, strict=True)), []
+        valid, found = [], []
+        for i, value in enumerate(made):
+            row, texts = rows[i]
+            if i in refused:
+                context.row = row
+                value, row_problems = validate_texts(texts, context)
+                found.extend((row, key, message) for key, message in row_problems)
+            if value is not None:
+                valid.append((row, value))
+        return valid, found
+
+    return validate_texts, validate_batch
 
 
 # -- the campaign and unit of a file ------------------------------------------------------------
@@ -131,3 +347,13 @@ def period_problem(table: SalesTable, header: str, day: date, period: tuple[date
         d=day.isoformat(),
         end=end.isoformat(),
     )
+
+
+def repeated_code(code: str, first: int):
+    """The message for a product code the file has already given in row ``first``."""
+    return _l("产品唯一编码 %(code)s 与第 %(row)s 行重复。", code=code, row=first)
+
+
+def period_problem_of(table: SalesTable, header: str, day: str, state: dict):
+    """``period_problem`` for a row's date as kept (ISO text) and the job's period."""
+    return period_problem(table, header, date.fromisoformat(day), state["period"])

@@ -1,34 +1,44 @@
 """The six sales-record tables (seed 002 附表3-1 … 3-6) as import kinds, one campaign and one
 unit per file: ``verification_producer_stock`` … ``verification_consumer_sales``.
 
-Files reach a million rows: every cell is read by a precompiled reader, messages are built
-only for the rows in error, duplicates against the database are one query per batch, and rows
-are written by batches of Core ``insert`` (see ``supervision/imports`` for the passes).
+Files reach a million rows, so the kinds trust their spool (``imports.spool``): the
+validation pass reads a batch's cells column by column and builds messages only for the rows
+in error (``import_checks.validators``), finds a code repeated in the file with the spool's
+unique index and one already in the campaign with one query per batch, and keeps the rows as
+they will be written; the import pass checks only what may have changed since (the sales
+period; a code imported meanwhile is the unique key's to refuse) and has the database copy
+the rows (SQLite: INSERT … SELECT from the attached spool; PostgreSQL: COPY).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from ..core.access import Permission
 from ..core.models import Organisation
 from ..extensions import db
+from ..imports import spool as spools
 from ..imports.models import ImportJob
 from ..imports.service import Column, ImportContext, ImportKind, register_kind
-from .import_checks import READERS, bad_cell, campaign_and_unit, period_problem
-from .import_columns import TABLES, SalesTable, column_length
-from .rules import buyer_key
+from .import_checks import (
+    campaign_and_unit,
+    period_problem_of,
+    repeated_code,
+    row_columns,
+    validators,
+)
+from .import_columns import TABLES, SalesTable
 from .rules.masking import masked_sale
 
 #: A million rows of 附表3-6 are about 270 MB as UTF-8 .csv, 100 MB as .xlsx (measured on
 #: ``samplefiles``' rows).
 MAX_BYTES = 400 * 1024 * 1024
-#: Buyer keys made from a valid 证件号码 (``rules.buyer_key``: ID number, organisation code).
-_ID_KEYS = ("ID:", "ORG:")
 
 
 def _prepare(table: SalesTable) -> Callable[[ImportContext], None]:
@@ -37,116 +47,49 @@ def _prepare(table: SalesTable) -> Callable[[ImportContext], None]:
         state = context.state
         state["campaign_id"] = campaign.id
         state["unit_id"] = unit.id
-        state["base"] = {
-            "campaign_id": campaign.id,
-            "unit_id": unit.id,
-            "province_id": unit.province_org_id,
-            "import_job_id": context.job_id,
-        }
+        #: The values of ``BASE_COLUMNS`` but the row number.
+        state["base"] = (campaign.id, unit.id, unit.province_org_id, context.job_id)
         state["period"] = (campaign.sales_from, campaign.sales_to)
-        #: product code → the row it first appeared in.
-        state["seen"] = {}
-        state["written"] = 0
+        #: The same as ISO text, compared with the rows' dates as kept (ISO text too).
+        state["period_text"] = (campaign.sales_from.isoformat(), campaign.sales_to.isoformat())
         if table.has_product_codes:
             refresh_statistics(table)
 
     return prepare
 
 
-#: Rows written by an import after which the table's statistics are refreshed once more.
-ANALYZE_AFTER = 10_000
-
-
 def refresh_statistics(table: SalesTable) -> None:
     """PostgreSQL: fresh planner statistics for the table, so that the duplicate check of
     every batch looks its product codes up in the (campaign, product code) index.
 
-    With stale statistics (a new campaign, or the rows this very import is adding, which
-    autovacuum cannot see before the commit) the planner takes the campaign's rows for a
-    few and reads them all for each batch: quadratic time over a million rows. ANALYZE in
-    the import's transaction counts the rows it has added; it samples at most 30 000 rows,
-    well under a second.
+    With stale statistics (a new campaign whose rows autovacuum has not counted yet) the
+    planner takes the campaign's rows for a few and reads them all for each batch: quadratic
+    time over a million rows. ANALYZE samples at most 30 000 rows, well under a second. (The
+    import pass makes no such query: the unique key refuses a duplicate there.)
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text(f"ANALYZE {table.model.__tablename__}"))
 
 
-# -- one row ------------------------------------------------------------------------------------
-
-
-def _field_plan(table: SalesTable) -> list[tuple]:
-    """Per column: (key, header, reader kind, reader, required, longest text)."""
-    return [
-        (
-            f.key,
-            f.header,
-            f.reads,
-            READERS.get(f.reads),
-            f.required,
-            column_length(table, f.key) if f.reads in ("text", "phone") else None,
-        )
-        for f in table.fields
-    ]
-
-
-def _validate(table: SalesTable):
-    plan = _field_plan(table)
+def _recheck_spool(table: SalesTable):
+    """The import pass's check of the validated rows: the campaign's sales period, which may
+    have changed since the validation (one query of the spool). Duplicates in the database
+    are the unique key's to refuse there, and ``check_batch``'s to explain."""
     date_key = table.date_key
     date_header = table.field(date_key).header
     within = table.period == "within"
-    codes = table.has_product_codes
-    consumers = table.key == "consumer_sales"
-    identity_header = table.field("id_number").header if consumers else ""
+    # The table's own column name; the dates are ISO text, compared as text.
+    query = f'SELECT row_number, "{date_key}" FROM rows WHERE "{date_key}" > ? OR "{date_key}" < ?'  # noqa: S608
 
-    def validate_row(row: dict[str, str], context: ImportContext):
+    def recheck_spool(spool, context: ImportContext) -> list[tuple[int, str, str]]:
         state = context.state
-        values = dict(state["base"])
-        values["row_number"] = context.row
-        problems = []
-        for key, header, reads, reader, required, longest in plan:
-            cell = row[key]
-            if not cell:
-                if required:
-                    problems.append((key, _l("请填写“%(h)s”。", h=header)))
-                values[key] = ""
-                continue
-            if longest is not None and len(cell) > longest:
-                problems.append((key, _l("“%(h)s”超过 %(n)s 个字。", h=header, n=longest)))
-                continue
-            if reader is None:
-                values[key] = cell
-                continue
-            value = reader(cell)
-            if value is None:
-                problems.append((key, bad_cell(reads, header, cell)))
-            else:
-                values[key] = value
-        if problems:
-            return None, problems
-        day, (start, end) = values[date_key], state["period"]
-        if day > end or (within and day < start):
-            return None, [(date_key, period_problem(table, date_header, day, (start, end)))]
-        if codes:
-            code = values["product_code"]
-            first = state["seen"].setdefault(code, context.row)
-            if first != context.row:
-                return None, [
-                    (
-                        "product_code",
-                        _l("产品唯一编码 %(code)s 与第 %(row)s 行重复。", code=code, row=first),
-                    )
-                ]
-        if consumers:
-            # The organisation's name (not its buyer's) with the phone, failing a valid 证件号码.
-            key = buyer_key(
-                id_number=values["id_number"], name=values["consumer_name"], phone=values["phone"]
-            )
-            if values["id_number"] and not key.startswith(_ID_KEYS):
-                return None, [("id_number", bad_cell("identity", identity_header, ""))]
-            values["buyer_key"] = key
-        return values, []
+        start, end = state["period_text"]
+        return [
+            (row, date_key, period_problem_of(table, date_header, day, state))
+            for row, day in spool.select(query, (end, start if within else ""))
+        ]
 
-    return validate_row
+    return recheck_spool
 
 
 # -- the database: duplicates and writing -------------------------------------------------------
@@ -154,22 +97,41 @@ def _validate(table: SalesTable):
 
 def _check_batch(table: SalesTable):
     model = table.model
+    code_at = row_columns(table).index("product_code")
+    # The model's own names: nothing from the file.
+    lookup = (
+        f"SELECT product_code, unit_id, import_job_id FROM {model.__tablename__} "  # noqa: S608
+        "WHERE campaign_id = ? AND product_code IN ({})"
+    )
+
+    def found_codes(codes: list[str], campaign_id: int) -> list[tuple]:
+        """(code, unit, job id, job's file name) of the codes the campaign has already."""
+        connection = db.session.connection()
+        if connection.dialect.name == "sqlite":
+            # A thousand codes as parameters, without SQLAlchemy's compiling of each batch
+            # (half the time of the query).
+            marks = ", ".join("?" * len(codes))
+            rows = connection.exec_driver_sql(lookup.format(marks), (campaign_id, *codes))
+            return [(code, unit_id, *_job(job_id)) for code, unit_id, job_id in rows]
+        return list(
+            db.session.execute(
+                select(model.product_code, model.unit_id, ImportJob.id, ImportJob.file_name)
+                .outerjoin(ImportJob, ImportJob.id == model.import_job_id)
+                .where(
+                    model.campaign_id == campaign_id,
+                    # PostgreSQL: literal values, so that each batch is planned afresh. A
+                    # prepared statement's generic plan, made while the table was small,
+                    # would scan it whole with a thousand parameters compared on every row.
+                    model.product_code.in_(bindparam("codes", codes, literal_execute=True)),
+                )
+            )
+        )
 
     def check_batch(batch, context: ImportContext) -> list[tuple[int, str, str]]:
         """Codes this campaign already has in the table (from another file): one query."""
-        rows_of = {value["product_code"]: row for row, value in batch}
+        rows_of = {value[code_at]: row for row, value in batch}
         state = context.state
-        found = db.session.execute(
-            select(model.product_code, model.unit_id, ImportJob.id, ImportJob.file_name)
-            .outerjoin(ImportJob, ImportJob.id == model.import_job_id)
-            .where(
-                model.campaign_id == state["campaign_id"],
-                # Literal values: each batch is planned afresh. A prepared statement's
-                # generic plan, made while the table was small, would scan it whole with a
-                # thousand parameters compared on every row — rows this very import adds.
-                model.product_code.in_(bindparam("codes", list(rows_of), literal_execute=True)),
-            )
-        )
+        found = found_codes(list(rows_of), state["campaign_id"])
         errors = []
         for code, unit_id, job_id, file_name in found:
             if unit_id == state["unit_id"] and job_id is not None:
@@ -194,56 +156,101 @@ def _check_batch(table: SalesTable):
     return check_batch
 
 
+def _job(job_id: int | None) -> tuple[int | None, str | None]:
+    """(id, file name) of the job, (None, None) if there is none (as an outer join)."""
+    job = db.session.get(ImportJob, job_id) if job_id is not None else None
+    return (job.id, job.file_name) if job is not None else (None, None)
+
+
 def _write_batch(table: SalesTable):
     target = table.model.__table__
+    columns = row_columns(table)
+    # The model's own table and column names: nothing from the file.
+    insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        target.name, ", ".join(columns), ", ".join("?" * len(columns))
+    )
 
-    def write_batch(values: list[dict], context: ImportContext) -> None:
-        """The batch in one COPY (PostgreSQL with psycopg) or one executemany INSERT; the
-        import is audited as a whole."""
+    def write_batch(values: list[tuple], context: ImportContext) -> None:
+        """The batch in one COPY (PostgreSQL with psycopg) or one executemany INSERT (SQLite
+        takes the values as SQLAlchemy would bind them: ISO dates, float amounts; another
+        database: through SQLAlchemy). The import is audited as a whole."""
         connection = db.session.connection()
-        if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
-            copy_rows(connection, target, values)
+        dialect = connection.dialect
+        if dialect.name == "postgresql" and dialect.driver == "psycopg":
+            copy_rows(connection, target, columns, values)
+        elif dialect.name == "sqlite":
+            connection.exec_driver_sql(insert_sql, values)
         else:
-            db.session.execute(insert(target), values)
-        state = context.state
-        before, state["written"] = state["written"], state["written"] + len(values)
-        if before < ANALYZE_AFTER <= state["written"] and table.has_product_codes:
-            refresh_statistics(table)
+            db.session.execute(insert(target), [_typed(table, columns, row) for row in values])
 
     return write_batch
 
 
-def copy_rows(connection, target, values: list[dict]) -> None:
-    """Rows into ``target`` with PostgreSQL's COPY, inside the session's transaction: three
-    times the rate of an executemany INSERT (16 000 against 4 700 rows a second measured on
-    附表3-6), the foreign-key checks included."""
+def _write_spool(table: SalesTable, write_batch):
+    target = table.model.__table__
+
+    def write_spool(spool, context: ImportContext, progress) -> int:
+        """The validated rows into the table: copied by the database itself (SQLite), or
+        batch by batch with ``write_batch``."""
+        connection = db.session.connection()
+        return spools.insert_into(
+            spool, target, connection, lambda values: write_batch(values, context), progress
+        )
+
+    return write_spool
+
+
+def _typed(table: SalesTable, columns: tuple[str, ...], row: tuple) -> dict:
+    """A validated row as the model's Python values."""
+    values = dict(zip(columns, row, strict=True))
+    if "price" in values:
+        values["price"] = Decimal(repr(values["price"])).quantize(_CENT)
+    values[table.date_key] = date.fromisoformat(values[table.date_key])
+    return values
+
+
+_CENT = Decimal("0.01")
+
+
+def copy_rows(connection, target, columns, rows) -> None:
+    """Rows (tuples in ``columns``' order) into ``target`` with PostgreSQL's COPY, inside the
+    session's transaction: three times the rate of an executemany INSERT (16 000 against
+    4 700 rows a second measured on 附表3-6), the foreign-key checks included."""
+    import psycopg
     from psycopg import sql
 
-    columns = list(values[0])
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(target.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in values:
-            copy.write_row([row[c] for c in columns])
+    try:
+        with (
+            connection.connection.driver_connection.cursor() as cursor,
+            cursor.copy(statement) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.errors.IntegrityError as exc:
+        # As SQLAlchemy would raise it: the import machinery explains a taken unique key.
+        raise IntegrityError(statement.as_string(None), None, exc) from exc
 
 
 # -- the confirmation page's preview ------------------------------------------------------------
 
 
 def _text(value) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if isinstance(value, date) else str(value)
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
 def _preview(table: SalesTable):
-    keys = [f.key for f in table.fields]
+    columns = row_columns(table)
+    shown_at = [columns.index(f.key) for f in table.fields]
     if table.key != "consumer_sales":
-        return lambda values: [_text(values.get(k)) for k in keys]
+        return lambda value: [_text(value[at]) for at in shown_at]
+    keys = [f.key for f in table.fields]
 
-    def preview(values: dict) -> list[str]:
+    def preview(value: tuple) -> list[str]:
         """Personal data masked: the preview is kept with the job, seen by the province."""
+        values = dict(zip(columns, value, strict=True))
         shown = {
             **values,
             **masked_sale(
@@ -255,7 +262,7 @@ def _preview(table: SalesTable):
                 buyer_key=values["buyer_key"],
             ),
         }
-        return [_text(shown.get(k)) for k in keys]
+        return [_text(shown[k]) for k in keys]
 
     return preview
 
@@ -305,13 +312,22 @@ def _description(table: SalesTable):
 
 def _kind(table: SalesTable) -> ImportKind:
     ignored = ("序号", *table.groups)
+    write_batch = _write_batch(table)
+    validate_texts, validate_batch = validators(table)
+    keys = [f.key for f in table.fields]
     return ImportKind(
         name=table.kind,
         label=table.label,
         columns=tuple(Column(f.key, f.header, required=f.column_required) for f in table.fields),
-        validate_row=_validate(table),
-        write_batch=_write_batch(table),
+        validate_row=lambda row, context: validate_texts(tuple(row[k] for k in keys), context),
+        validate_texts=validate_texts,
+        validate_batch=validate_batch,
+        write_batch=write_batch,
         check_batch=_check_batch(table) if table.has_product_codes else _no_check,
+        spool_columns=row_columns(table),
+        spool_unique=("product_code", repeated_code) if table.has_product_codes else None,
+        recheck_spool=_recheck_spool(table),
+        write_spool=_write_spool(table, write_batch),
         prepare=_prepare(table),
         preview=_preview(table),
         permission=Permission.RUN_VERIFICATION,

@@ -10,6 +10,8 @@ needs a reason and supersedes the old one, which stays with its outcomes.
 
 from __future__ import annotations
 
+import itertools
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,23 +51,43 @@ def city_of(division_code: str | None) -> str:
     return code[:4] + "00" if len(code) >= 4 else code
 
 
+def _stratum_column(stratify_by: str):
+    return {"": None, "city": ConsumerSale.division_code, "outlet": ConsumerSale.dealer_code}[
+        stratify_by
+    ]
+
+
+def _rows(campaign_id: int, unit_id: int, column, user) -> Iterator[tuple]:
+    """The unit's (id[, column]) as the database driver gives them, ``BATCH`` at a time on
+    the session's connection (its transaction): no SQLAlchemy row per record (which would
+    double the time of a draw's reading)."""
+    columns = [ConsumerSale.id] if column is None else [ConsumerSale.id, column]
+    stmt = select(*columns).where(unit_filter(ConsumerSale, campaign_id, unit_id, user))
+    connection = db.session.connection()
+    compiled = stmt.compile(dialect=connection.dialect)
+    params = (
+        [compiled.params[name] for name in compiled.positiontup]
+        if compiled.positional
+        else compiled.params
+    )
+    dbapi = connection.connection
+    # PostgreSQL: a server-side cursor, read batch by batch (as yield_per would).
+    postgresql = connection.dialect.name == "postgresql"
+    cursor = dbapi.cursor(name=f"population_{uuid.uuid4().hex}") if postgresql else dbapi.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while chunk := cursor.fetchmany(BATCH):
+            yield from chunk
+    finally:
+        cursor.close()
+
+
 def population(
     campaign_id: int, unit_id: int, stratify_by: str = "", *, user
 ) -> Iterator[tuple[int, str]]:
     """(id, stratum) of every consumer sale of the unit ``user`` may read, streamed."""
-    column = {
-        "": None,
-        "city": ConsumerSale.division_code,
-        "outlet": ConsumerSale.dealer_code,
-    }[stratify_by]
-    columns = [ConsumerSale.id] if column is None else [ConsumerSale.id, column]
-    stmt = (
-        select(*columns)
-        .where(unit_filter(ConsumerSale, campaign_id, unit_id, user))
-        .execution_options(yield_per=BATCH)
-    )
-    # Core rows on the session's connection: no ORM result processing per row.
-    rows = db.session.connection().execute(stmt)
+    column = _stratum_column(stratify_by)
+    rows = _rows(campaign_id, unit_id, column, user)
     if column is None:
         for (record_id,) in rows:
             yield record_id, ""
@@ -75,6 +97,19 @@ def population(
     else:
         for record_id, code in rows:
             yield record_id, (code or "").strip()
+
+
+def population_groups(
+    campaign_id: int, unit_id: int, stratify_by: str = "", *, user
+) -> dict[str, list[int]]:
+    """The ids of ``population`` grouped by stratum (what a draw takes)."""
+    if not stratify_by:
+        rows = _rows(campaign_id, unit_id, None, user)
+        return {"": list(itertools.chain.from_iterable(rows))}
+    groups: dict[str, list[int]] = {}
+    for record_id, stratum in population(campaign_id, unit_id, stratify_by, user=user):
+        groups.setdefault(stratum, []).append(record_id)
+    return groups
 
 
 def population_count(campaign_id: int, unit_id: int, *, user) -> int:
@@ -131,7 +166,7 @@ def draw_sample(
             "reason",
         )
     drawn = sampling.sample_for_checks(
-        population(campaign.id, unit.id, stratify_by, user=actor),
+        population_groups(campaign.id, unit.id, stratify_by, user=actor),
         seed,
         campaign.phone_rate,
         campaign.visit_rate,
@@ -211,7 +246,7 @@ def verify_draw(draw: SampleDraw, *, user) -> Verification:
     """Redo the draw with ``core.sampling.sample_for_checks`` from its stored seed, rates and
     strata over the unit's records now, and compare with the items drawn then (top-ups aside)."""
     redo = sampling.sample_for_checks(
-        population(draw.campaign_id, draw.unit_id, draw.stratify_by, user=user),
+        population_groups(draw.campaign_id, draw.unit_id, draw.stratify_by, user=user),
         draw.seed,
         draw.phone_rate,
         draw.visit_rate,
