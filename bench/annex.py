@@ -22,13 +22,6 @@ from bench.measure import Context, Goal, Measurement, Result
 PLAN_YEAR = 2020
 #: The day printed as 汇总日期 (fixed, so that every run writes the same workbook).
 NOW = datetime(2020, 3, 1, 9, 0, tzinfo=UTC)
-#: xlsxwriter options of both sides (the app's builder uses the same).
-OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
 LIST_HEADER = (
     "序号",
     "企业名称",
@@ -103,10 +96,13 @@ def baseline_run(ctx: Context) -> Result:
 
     from bench.dataset import engine_url
 
+    # The app's own xlsxwriter options: only the work differs.
+    from supervision.annexes.builder import WORKBOOK_OPTIONS
+
     out = ctx.work / "annex-national-baseline.xlsx"
     engine = create_engine(engine_url(ctx.database_url))
     started = time.perf_counter()
-    book = Workbook(str(out), OPTIONS)
+    book = Workbook(str(out), WORKBOOK_OPTIONS)
     national = book.add_worksheet("全国汇总")
     national.write_row(0, 0, (f"{PLAN_YEAR}年国家重大工业专项节能监察任务全国汇总表",))
     national.write_row(1, 0, NATIONAL_HEADER)

@@ -7,10 +7,9 @@ Rows are generated lazily, one purchase (one invoice of one to twenty units) at 
 pools built once (birth dates, districts, dealers, sale days, models): a row costs a few integer
 operations and one random draw per purchase, a new buyer one more draw and his buyer key. The
 makers, models, prices, name syllables and roads are ``verification.sample_rows``' (the
-generated files'), the check characters and keys those of ``verification.rules.buyers``:
-``buyer_key`` itself for organisations; for persons, whose ID and mobile numbers are generated
-in their normal form, the rule's digest of that form, which is what ``buyer_key`` returns for
-them (the tests run every record through the import's row check). Some buyers are regulars who
+generated files'), the check characters and keys those of ``verification.rules.buyers``
+(``id_number_check``, ``buyer_key``; the tests run every record through the import's row
+check). Some buyers are regulars who
 come back and some organisations buy by the dozen, so bulk-buyer detection finds a few per
 thousand records.
 """
@@ -33,9 +32,7 @@ from ...verification.models import Target
 from ...verification.record_models import ConsumerSale
 from ...verification.rules import buyer_key
 from ...verification.rules.buyers import (
-    _ID_CHECK,
-    _ID_WEIGHTS,
-    _digest,
+    id_number_check,
     organisation_code_check,
 )
 from ...verification.rules.categories import PRODUCT_CATEGORIES
@@ -189,14 +186,14 @@ class _Pools:
     """What every unit draws from: birth dates, sale days, products."""
 
     def __init__(self):
-        # ID numbers' digits with their share of the check sum (GB 11643: weighted sum mod 11).
-        years = [(f"{y}", _weighted(f"{y}", _ID_WEIGHTS[6:10])) for y in range(1950, 1994)]
-        months = [(f"{m:02d}", _weighted(f"{m:02d}", _ID_WEIGHTS[10:12])) for m in range(1, 13)]
-        days = [(f"{d:02d}", _weighted(f"{d:02d}", _ID_WEIGHTS[12:14])) for d in range(1, 29)]
+        # The birth dates and serial numbers of ID numbers (GB 11643).
         self.births = [
-            (y + m + d, ys + ms + ds) for y, ys in years for m, ms in months for d, ds in days
+            f"{y}{m:02d}{d:02d}"
+            for y in range(1950, 1994)
+            for m in range(1, 13)
+            for d in range(1, 29)
         ]
-        self.serials = [(f"{n:03d}", _weighted(f"{n:03d}", _ID_WEIGHTS[14:])) for n in range(1000)]
+        self.serials = [f"{n:03d}" for n in range(1000)]
         period = (SALES_TO - SALES_FROM).days + 1
         self.days = [SALES_FROM + timedelta(days=d) for d in range(period)]
         self.products = [
@@ -204,10 +201,6 @@ class _Pools:
             for maker in MAKERS
             for model, price in maker.models
         ]
-
-
-def _weighted(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(c) * w for c, w in zip(digits, weights, strict=True))
 
 
 def _name(b: int) -> tuple[int, str]:
@@ -243,7 +236,6 @@ class _Buyers:
             for county in city.divisions
             for _copy in range(3 if n == 0 else 1)
         ]
-        self.sums = {code: _weighted(code, _ID_WEIGHTS[:6]) for code, *_rest in self.places}
         #: Where the outlets are: three counties of the capital, then the first of other cities.
         seats = [(county, _label(cities[0])) for county in cities[0].divisions[:3]]
         seats += [(city.divisions[0], _label(city)) for city in cities[1:]]
@@ -271,14 +263,11 @@ class _Buyers:
         b, kind = divmod(b, 10)
         if kind < 7:  # seven in ten outlets write the ID number down
             b, birth = divmod(b, len(self.births))
-            (born, born_sum), (serial, serial_sum) = self.births[birth], self.serials[b % 1000]
-            check = _ID_CHECK[(self.sums[code] + born_sum + serial_sum) % 11]
-            id_number = f"{code}{born}{serial}{check}"
-            # rules.buyer_key of an ID number already in its normal form (18 ASCII digits).
-            key = _digest("ID", id_number)
+            first17 = f"{code}{self.births[birth]}{self.serials[b % 1000]}"
+            id_number = first17 + id_number_check(first17)
         else:
-            # rules.buyer_key of a name and mobile number that normalise to themselves.
-            id_number, key = "", _digest("NP", f"{name}|{phone}")
+            id_number = ""
+        key = buyer_key(id_number=id_number, name=name, phone=phone)
         return (name, "", phone, id_number, address, code, county, key)
 
     def organisation(self, b: int) -> tuple:
