@@ -53,6 +53,12 @@ class Config:
     #: How uploaded .xlsx files are read: "calamine" (fast; holds the whole sheet in memory,
     #: about 1.5 GB per 1 000 000 rows) or "openpyxl" (streams in little memory, 13× slower).
     IMPORTS_XLSX_READER = "calamine"
+    #: An .xlsx unpacking to more is refused from its zip directory, before any reader runs.
+    IMPORTS_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+    #: A running import renews its heartbeat this often; a job of another machine silent for
+    #: IMPORTS_STALE_SECONDS is given up (one of this machine as soon as its process is gone).
+    IMPORTS_HEARTBEAT_SECONDS = 15
+    IMPORTS_STALE_SECONDS = 300
 
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
@@ -78,6 +84,8 @@ class Config:
     #: The scheduler: how often it sends due reminders, and how long its lease lasts.
     SCHEDULER_REMINDER_MINUTES = 15
     SCHEDULER_LEASE_SECONDS = 120
+    #: How often the scheduler fails the imports whose worker is gone.
+    SCHEDULER_IMPORT_RECOVERY_SECONDS = 60
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False

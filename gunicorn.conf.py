@@ -62,8 +62,9 @@ class ImportSafeSyncWorker(SyncWorker):
     """gunicorn's sync worker, which on a graceful stop lets its running imports finish.
 
     Import threads are daemon threads: a worker that simply exits (a stop, a reload after a
-    deployment) would end them halfway. The import's transaction is then rolled back, but the
-    job stays "importing" for good, and the same file cannot be uploaded again. This worker
+    deployment) would end them halfway: the transaction is rolled back and the job is only
+    marked failed by the recovery (``supervision/imports/workers.py``), so the user must upload
+    the file again. This worker
     stops accepting requests at once, keeps telling the master it is alive, and exits when its
     imports are done, or when the master loses patience (``graceful_timeout`` on a stop).
     """

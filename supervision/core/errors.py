@@ -2,9 +2,10 @@
 
 import json
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
 
 from .workdays import CalendarNotAvailable
@@ -107,11 +108,33 @@ def init_app(app) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
-        return _page(413, _("文件过大"), _("上传的内容超过了允许的大小。"))
+        # Refused from the Content-Length header (or while reading): no byte of the body was
+        # kept. The limit is the request's own (an import kind may allow more than the app).
+        limit = g.get("upload_limit") or request.max_content_length
+        mb = f"{limit / (1024 * 1024):g}" if limit else "?"
+        return _page(
+            413,
+            _("文件过大"),
+            _(
+                "上传的内容超过了允许的 %(mb)s MB，未保存任何内容。请压缩或拆分文件后重新上传。",
+                mb=mb,
+            ),
+            _("请求内容超过了允许的 %(mb)s MB，未处理。", mb=mb),
+        )
 
     @app.errorhandler(429)
     def too_many(error):
         return _page(429, _("请求过于频繁"), _("请稍后再试。"))
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error: StaleDataError):
+        # Two saves of one record at the same moment: both passed the version check, the
+        # database let only the first UPDATE through (version_id_col); the second is refused.
+        from ..extensions import db
+        from .versions import CHANGED_MEANWHILE
+
+        db.session.rollback()
+        return _page(409, _("操作冲突"), str(CHANGED_MEANWHILE))
 
     @app.errorhandler(CalendarNotAvailable)
     def no_calendar(error: CalendarNotAvailable):

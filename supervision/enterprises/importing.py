@@ -65,11 +65,18 @@ def validate_row(row: dict[str, str], context: ImportContext):
     raw = dict(row)
     extra: dict[str, str] = {}
     if raw["stopped_on"]:
-        raw["stopped_on"] = parse_date(raw["stopped_on"]) or raw["stopped_on"]
+        day = parse_date(raw["stopped_on"])
+        if day is None:
+            # A date typed as text that is none (3/5/2020, 2020-02-30): say what is accepted.
+            extra["stopped_on"] = _(
+                "停产日期“%(text)s”不是日期：请填写如 2020-03-05、2020/3/5、2020.3.5 或 2020年3月5日。",
+                text=raw["stopped_on"],
+            )
+        raw["stopped_on"] = day or raw["stopped_on"]
     if raw["key_energy_unit"].strip().lower() not in YES | NO:
         extra["key_energy_unit"] = _("重点用能单位应填“是”或“否”。")
     data, errors = service.check_fields(raw, context.province, context.state["industries"])
-    errors = {**extra, **errors}
+    errors = {**errors, **extra}
     code = rules.normalise_credit_code(raw["credit_code"])
     if code and "credit_code" not in errors:
         first = context.state["seen"].setdefault(code, context.row)

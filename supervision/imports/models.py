@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import access
 from ..core.models import Organisation, User
 from ..core.types import UTCDateTime, utcnow
 from ..extensions import db
+
+#: The states of a job still on its way in (``service.ACTIVE``): the unique index's condition.
+ACTIVE_STATES = ("uploaded", "validating", "valid", "importing")
+ACTIVE_CLAUSE = text("status IN ('uploaded', 'validating', 'valid', 'importing')")
 
 
 class ImportJob(db.Model):
@@ -23,6 +27,19 @@ class ImportJob(db.Model):
     """
 
     __tablename__ = "import_jobs"
+    __table_args__ = (
+        # The same file on its way in twice for one province: the database keeps one, however
+        # close together the two uploads come (the service looks first, this closes the race).
+        Index(
+            "uq_import_jobs_active_file",
+            "kind",
+            "province_id",
+            "file_sha256",
+            unique=True,
+            sqlite_where=ACTIVE_CLAUSE,
+            postgresql_where=ACTIVE_CLAUSE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: What the file holds: "enterprises", "annex2_tasks" …
@@ -46,6 +63,11 @@ class ImportJob(db.Model):
     message: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The process working on the job ("host:pid:random", see ``workers``), while it runs.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    #: Renewed by that process every few seconds while it works: a job whose worker stopped
+    #: beating is marked failed by ``workers.recover`` (nothing of it was imported).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     province: Mapped[Organisation | None] = relationship()
     user: Mapped[User | None] = relationship()

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from . import readers
+from . import guards, readers
 from . import spool as spools
 from .kinds import ImportContext, ImportKind
 
@@ -72,6 +72,9 @@ def read_header(kind: ImportKind, rows) -> tuple[int, list] | None:
             return None if not merged else (number, merged)
         number, cells = line
         cells = list(cells)
+        if len(cells) > guards.MAX_COLUMNS and guards.used_width(cells) > guards.MAX_COLUMNS:
+            # Refused at the header, before any data row is read.
+            raise guards.too_wide(guards.used_width(cells))
         merged.extend([None] * (len(cells) - len(merged)))
         for index, cell in enumerate(cells):
             if readers.cell_text(cell):
@@ -107,6 +110,29 @@ def header_positions(
             errors.add(row, column.key, _("缺少必填列“%(h)s”。", h=column.header))
     errors.flush()
     return positions
+
+
+def unnamed_columns(header: list) -> list[int]:
+    """Positions between the first and the last named column whose header is blank: what a
+    header cell merged over two columns leaves (its text is in the first one only)."""
+    named = [index for index, cell in enumerate(header) if readers.cell_text(cell)]
+    if not named:
+        return []
+    return [index for index in range(named[0], named[-1]) if not readers.cell_text(header[index])]
+
+
+def _refuse_unnamed_data(unnamed: list[int], row: int, texts: list) -> None:
+    """Data under a blank header would be silently left out: the file is refused instead."""
+    for index in unnamed:
+        if index < len(texts) and texts[index]:
+            raise readers.UnreadableFile(
+                _(
+                    "第 %(row)s 行的 %(column)s 列有数据，但该列没有表头（表头可能是合并单元格），"
+                    "整个文件未导入。请取消表头的合并单元格，使每一列都有自己的表头（与导入模板一致）后重新上传。",
+                    row=row,
+                    column=guards.column_letters(index + 1),
+                )
+            )
 
 
 def _column_reader(kind: ImportKind, positions: dict[str, int], width: int):
@@ -244,6 +270,7 @@ def validate_rows(
         if errors.count:
             return 0, [], _("表头有误，整个文件未导入。")
         width = max(positions.values(), default=0) + 1
+        unnamed = unnamed_columns(first[1])
         padding = [""] * (width + 1)
         columns = _column_reader(kind, positions, width)
         pending: list = []
@@ -261,6 +288,8 @@ def validate_rows(
             if not any(texts):
                 continue
             rows_seen += 1
+            if unnamed:
+                _refuse_unnamed_data(unnamed, row_number, texts)
             if len(texts) <= width:
                 texts.extend(padding[: width + 1 - len(texts)])
             selected = columns(texts)

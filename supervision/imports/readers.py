@@ -16,7 +16,10 @@ from pathlib import Path
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
-from ..core.errors import DomainError
+from . import guards
+from .guards import UnreadableFile
+
+__all__ = ["UnreadableFile"]
 
 #: File extensions accepted, and the format each one means.
 FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
@@ -24,10 +27,6 @@ FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
 #: (a superset of GBK and GB2312, which Excel writes as plain "CSV" on Chinese Windows).
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _CHUNK = 1 << 20
-
-
-class UnreadableFile(DomainError):
-    """The file is not a table we can read; nothing of it is imported."""
 
 
 def file_format(file_name: str) -> str:
@@ -58,13 +57,24 @@ def sniff(path: Path, fmt: str) -> dict:
             raise UnreadableFile(
                 _l("文件内容不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件。")
             )
+        # A zip bomb, or a sheet thousands of columns wide, is refused here from the zip's
+        # directory and the sheet's first bytes: no reader ever inflates it.
+        guards.check_workbook(path, max_unpacked=_max_unpacked())
         return {"format": "xlsx"}
     encoding = csv_encoding(path)
     if encoding is None:
         raise UnreadableFile(
             _l("文件不是 UTF-8 或 GB18030（GBK）编码的 CSV 文本，可能是改了扩展名的其他文件。")
         )
+    guards.check_csv_lines(path)
+    guards.check_csv_head(path, encoding)
     return {"format": "csv", "encoding": encoding}
+
+
+def _max_unpacked() -> int:
+    if has_app_context():
+        return int(current_app.config.get("IMPORTS_MAX_UNPACKED_BYTES", guards.MAX_UNPACKED_BYTES))
+    return guards.MAX_UNPACKED_BYTES
 
 
 def csv_encoding(path: Path) -> str | None:
@@ -100,7 +110,7 @@ def open_rows(path: Path, params: dict) -> Iterator[tuple[int | None, Iterator[t
             yield result
     else:
         with path.open(encoding=params.get("encoding", "utf-8-sig"), newline="") as fh:
-            yield _csv_line_count(path), enumerate(csv.reader(fh), start=1)
+            yield _csv_line_count(path), _csv_records(fh)
 
 
 @contextlib.contextmanager
@@ -207,6 +217,22 @@ def _openpyxl_rows(path: Path):
         yield estimate, _guarded(enumerate(sheet.iter_rows(values_only=True), start=1))
     finally:
         workbook.close()
+
+
+def _csv_records(fh):
+    """``(row number, cells)`` of a CSV file; a line the csv module refuses (a field over its
+    128 KB limit, an unclosed quote at the end) stops the file with a message."""
+    reader = csv.reader(fh)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise UnreadableFile(
+            _l(
+                "CSV 文件第 %(line)s 行附近的格式无法识别（如单元格超过 128 KB、引号不成对），"
+                "请在 Excel 中打开后另存为 CSV 再上传。",
+                line=reader.line_num,
+            )
+        ) from exc
 
 
 def _guarded(rows):

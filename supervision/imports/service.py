@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import hashlib
 import threading
 import time
-import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import force_locale
@@ -26,16 +24,26 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
 from ..core.errors import DomainError
-from ..core.models import Organisation, User
 from ..core.types import utcnow
 from ..extensions import db
-from . import passes, readers
+from . import passes, readers, workers
 from .kinds import KINDS, Column, ImportContext, ImportKind, kind_of, register_kind
-from .models import ImportJob
+from .models import ACTIVE_STATES, ImportJob
+from .uploads import MAX_UPLOAD_BYTES, DuplicateUpload, create_job, upload_folder, upload_limit
 
-__all__ = ["KINDS", "Column", "ImportContext", "ImportKind", "kind_of", "register_kind"]
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+__all__ = [
+    "KINDS",
+    "MAX_UPLOAD_BYTES",
+    "Column",
+    "DuplicateUpload",
+    "ImportContext",
+    "ImportKind",
+    "create_job",
+    "kind_of",
+    "register_kind",
+    "upload_folder",
+    "upload_limit",
+]
 
 
 class Status(enum.StrEnum):
@@ -68,102 +76,15 @@ STATUS_LABELS = {
 }
 #: A thread is (or should be) working on jobs in these states.
 RUNNING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.IMPORTING})
-#: The same file may not be uploaded again while a job for it is in one of these.
+#: The same file may not be uploaded again while a job for it is in one of these (a unique
+#: index holds it: ``models.ACTIVE_STATES``).
 ACTIVE = RUNNING | {Status.VALID}
-
-
-# -- upload -------------------------------------------------------------------------------------
-
-
-class DuplicateUpload(DomainError):
-    """The same file is already on its way in; ``job`` is that import."""
-
-    def __init__(self, job: ImportJob):
-        super().__init__(_l("同一文件已在导入中（导入任务 #%(id)s），请勿重复上传。", id=job.id))
-        self.job = job
-
-
-def upload_folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+assert {s.value for s in ACTIVE} == set(ACTIVE_STATES)  # noqa: S101 -- one list of states
+assert {s.value for s in RUNNING} == set(workers.RUNNING_STATES)  # noqa: S101
 
 
 def _path(name: str) -> Path:
     return upload_folder() / name
-
-
-def create_job(
-    kind: ImportKind,
-    stream: BinaryIO,
-    file_name: str,
-    *,
-    province: Organisation | None,
-    user: User | None,
-    source: str = "web",
-    params: dict | None = None,
-) -> ImportJob:
-    """Keep the uploaded file under ``instance/imports/`` and open a job for it (status
-    uploaded). Refuses a wrong extension, a content that does not match it, an empty or too
-    large file, and a file already being imported for the same province."""
-    fmt = readers.file_format(file_name)
-    stored = f"{uuid.uuid4().hex}.{fmt}"
-    path = _path(stored)
-    limit = upload_limit(kind)
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with path.open("wb") as out:
-            while chunk := stream.read(1 << 20):
-                size += len(chunk)
-                if size > limit:
-                    raise readers.UnreadableFile(
-                        _l("文件超过 %(mb)s MB，请拆分后分批导入。", mb=limit // (1024 * 1024))
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise readers.UnreadableFile(_l("文件是空的。"))
-        reading = readers.sniff(path, fmt)
-        sha = digest.hexdigest()
-        existing = db.session.scalar(
-            select(ImportJob).where(
-                ImportJob.kind == kind.name,
-                ImportJob.file_sha256 == sha,
-                ImportJob.province_id == (province.id if province else None),
-                ImportJob.status.in_([s.value for s in ACTIVE]),
-            )
-        )
-        if existing is not None:
-            raise DuplicateUpload(existing)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    job = ImportJob(
-        kind=kind.name,
-        province_id=province.id if province else None,
-        user_id=user.id if user else None,
-        file_name=_display_name(file_name),
-        stored_path=f"imports/{stored}",
-        file_sha256=sha,
-        status=Status.UPLOADED.value,
-        params={**(params or {}), **reading, "source": source},
-        errors=[],
-        summary={},
-    )
-    db.session.add(job)
-    db.session.flush()
-    return job
-
-
-def upload_limit(kind: ImportKind) -> int:
-    """The largest file accepted for ``kind``, in bytes."""
-    return kind.max_bytes or current_app.config.get("IMPORTS_MAX_BYTES", MAX_UPLOAD_BYTES)
-
-
-def _display_name(file_name: str) -> str:
-    name = Path(str(file_name).replace("\\", "/")).name
-    return "".join(c for c in name if ord(c) >= 32)[:255] or "upload"
 
 
 def start(app, job_id: int, phase: str) -> None:
@@ -183,7 +104,13 @@ def confirm(job: ImportJob) -> bool:
     result = db.session.execute(
         update(ImportJob)
         .where(ImportJob.id == job.id, ImportJob.status == Status.VALID.value)
-        .values(status=Status.IMPORTING.value, processed_rows=0)
+        # This process starts the import (``start``).
+        .values(
+            status=Status.IMPORTING.value,
+            processed_rows=0,
+            worker=workers.identity(),
+            heartbeat_at=utcnow(),
+        )
     )
     db.session.expire(job)
     return result.rowcount == 1
@@ -215,21 +142,25 @@ VALIDATION_PROGRESS_SECONDS = 1
 
 def validate_job(app, job_id: int) -> None:
     """Validation pass: read every row once, collect every error; nothing is imported."""
-    _run(app, job_id, Status.UPLOADED, _validate)
+    _run(app, job_id, Status.UPLOADED, Status.VALIDATING, _validate)
 
 
 def import_job(app, job_id: int) -> None:
     """Import pass of a confirmed job: all rows in one transaction, or none."""
-    _run(app, job_id, Status.IMPORTING, _import)
+    _run(app, job_id, Status.IMPORTING, Status.IMPORTING, _import)
 
 
-def _run(app, job_id: int, expected: Status, work) -> None:
+def _run(app, job_id: int, expected: Status, running: Status, work) -> None:
     with app.app_context():
-        job = db.session.get(ImportJob, job_id)
-        if job is None or job.status != expected:
+        if not _claim(job_id, expected, running):
             return
+        job = db.session.get(ImportJob, job_id)
         kind = KINDS[job.kind]
-        with _as_uploader(app, job):
+        beat = app.config.get("IMPORTS_HEARTBEAT_SECONDS", workers.HEARTBEAT_SECONDS)
+        with (
+            _as_uploader(app, job),
+            workers.heartbeat(db.engine, job_id, workers.identity(), beat),
+        ):
             try:
                 work(job, kind)
             except IntegrityError:
@@ -249,14 +180,44 @@ def _run(app, job_id: int, expected: Status, work) -> None:
             except Exception:
                 app.logger.exception("import job %s failed", job_id)
                 db.session.rollback()
-                job = db.session.get(ImportJob, job_id)
-                job.status = Status.FAILED.value
-                job.message = _("导入过程中出现系统错误，未导入任何数据。请稍后重试或联系管理员。")
-                job.finished_at = utcnow()
-                _remove_files(job)
-                db.session.commit()
+                if _still_mine(job_id):
+                    job = db.session.get(ImportJob, job_id)
+                    job.status = Status.FAILED.value
+                    job.message = _(
+                        "导入过程中出现系统错误，未导入任何数据。请稍后重试或联系管理员。"
+                    )
+                    job.finished_at = utcnow()
+                    _remove_files(job)
+                    db.session.commit()
             finally:
                 LIVE_PROGRESS.pop(job_id, None)
+
+
+def _claim(job_id: int, expected: Status, running: Status) -> bool:
+    """Take up a job this process was given (by ``create_job`` or ``confirm``), once."""
+    claimed = db.session.execute(
+        update(ImportJob)
+        .where(
+            ImportJob.id == job_id,
+            ImportJob.status == expected.value,
+            ImportJob.worker == workers.identity(),
+        )
+        .values(status=running.value, heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def _still_mine(job_id: int) -> bool:
+    """Before a running job's outcome is committed: it was not given up for dead meanwhile
+    (``workers.recover``). If it was, whatever this pass did is rolled back: the job stays
+    failed and nothing of it is imported."""
+    if workers.still_mine(job_id, workers.identity()):
+        return True
+    db.session.rollback()
+    current_app.logger.warning("import job %s was given up meanwhile: its work is dropped", job_id)
+    return False
 
 
 @contextlib.contextmanager
@@ -280,7 +241,6 @@ def _context(job: ImportJob) -> ImportContext:
 
 
 def _validate(job: ImportJob, kind: ImportKind) -> None:
-    job.status = Status.VALIDATING.value
     job.processed_rows = job.error_count = 0
     db.session.commit()
     context = _context(job)
@@ -319,6 +279,8 @@ def _validate(job: ImportJob, kind: ImportKind) -> None:
         problem = _("文件中有 %(n)s 处错误，未导入任何数据。", n=errors.count)
     if problem is not None:
         return _finish_invalid(job, errors, problem)
+    if not _still_mine(job.id):
+        return
     job.status = Status.VALID.value
     job.total_rows = job.processed_rows = rows
     job.params = {**job.params, "spool": spool}
@@ -374,6 +336,8 @@ def _import(job: ImportJob, kind: ImportKind) -> None:
                 n=errors.count,
             ),
         )
+    if not _still_mine(job_id):
+        return
     audit.record(
         db.session,
         action="import",
@@ -395,6 +359,8 @@ def _import(job: ImportJob, kind: ImportKind) -> None:
 def _finish_invalid(job: ImportJob, errors: passes.ErrorReport | None, message: str) -> None:
     if errors is not None:
         errors.close()
+    if not _still_mine(job.id):
+        return
     job.status = Status.INVALID.value
     job.message = str(message)[:500]
     if errors is not None:
@@ -416,6 +382,19 @@ def _remove_files(job: ImportJob, *, keep_report: bool = False) -> None:
         names.append(f"{job.id}-errors.csv")
     for name in names:
         (folder / name).unlink(missing_ok=True)
+
+
+def recover_interrupted(
+    *, now: datetime | None = None, stale: int | None = None
+) -> list[workers.Recovered]:
+    """Mark failed the running jobs whose worker is gone (``workers.recover``) and remove
+    their files. Flushes; the caller commits."""
+    recovered = workers.recover(now=now, stale=stale)
+    if recovered:
+        ids = [r.job_id for r in recovered]
+        for job in db.session.scalars(select(ImportJob).where(ImportJob.id.in_(ids))):
+            _remove_files(job)
+    return recovered
 
 
 def error_report_path(job: ImportJob) -> Path | None:

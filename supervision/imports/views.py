@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -49,8 +50,10 @@ def _upload_limit(endpoint: str | None, values: dict | None) -> None:
     if endpoint == "imports.new" and values:
         kind = service.kind_of(values.get("kind", ""))
         if kind is not None and kind.max_bytes:
-            # The file plus the form's other fields and the multipart boundaries.
-            request.max_content_length = service.upload_limit(kind) + (1 << 20)
+            # The file plus the form's other fields and the multipart boundaries; the 413
+            # page names the file's own limit.
+            g.upload_limit = service.upload_limit(kind)
+            request.max_content_length = g.upload_limit + (1 << 20)
 
 
 def _kind(name: str) -> service.ImportKind:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import BinaryIO
 
@@ -12,12 +13,16 @@ from flask_babel import lazy_gettext as _l
 from python_calamine import CalamineWorkbook
 
 from ..core.errors import DomainError
+from ..imports import guards
 from .models import VerificationTask
 from .rules import campaigns as rules
 
 #: Cells of the typed table are named count-<task id>.
 FIELD_PREFIX = "count-"
 MAX_ROWS = 1000
+#: An uploaded table of counts: a few KB in practice.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 PROBLEM_MESSAGES = {
     "unknown_unit": _l("第 %(line)s 行：“%(text)s”不是省级单位或计划单列市。"),
     "bad_count": _l("第 %(line)s 行：“%(text)s”不是有效的任务量（应为不小于 0 的整数）。"),
@@ -67,19 +72,50 @@ def pasted_counts(
 def uploaded_counts(
     filename: str, stream: BinaryIO, index: Mapping[str, int], targets: Sequence[str]
 ) -> tuple[dict[tuple[int, str], int | None], list[str]]:
-    """The first sheet of an .xlsx / .xls, or a .csv (UTF-8 or GB 18030)."""
-    data = stream.read()
+    """The first sheet of an .xlsx / .xls, or a .csv (UTF-8 or GB 18030).
+
+    A table of some forty units: a file over ``MAX_UPLOAD_BYTES``, a workbook that would
+    unpack to more than ``MAX_UNPACKED_BYTES`` or a sheet wider than ``guards.MAX_COLUMNS``
+    is refused before it is read."""
+    data = stream.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            _l("任务量表超过 %(mb)s MB，不像是一张任务量表。", mb=MAX_UPLOAD_BYTES >> 20),
+            field="counts_file",
+        )
     try:
-        if filename.lower().endswith(".csv"):
-            rows = list(csv.reader(io.StringIO(_decode(data))))
-        else:
-            sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-            rows = sheet.to_python(skip_empty_area=False)
+        rows = _csv_rows(data) if filename.lower().endswith(".csv") else _sheet_rows(data)
+    except DomainError as error:
+        raise DomainError(error.message, field="counts_file") from error
     except Exception as error:  # noqa: BLE001 -- any unreadable file is the user's to fix
         raise DomainError(
             _l("无法读取上传的文件，请确认是 Excel 或 CSV 文件。"), field="counts_file"
         ) from error
-    return _messages(*rules.parse_count_table(rows[:MAX_ROWS], index, targets))
+    counts, problems = rules.parse_count_table(rows, index, targets)
+    if not counts and not problems:
+        raise DomainError(
+            _l("上传的任务量表中没有任何单位的任务量（工作表是空的，或第一列不是单位名称）。"),
+            field="counts_file",
+        )
+    return _messages(counts, problems)
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    rows = list(itertools.islice(csv.reader(io.StringIO(_decode(data))), MAX_ROWS))
+    width = max(map(guards.used_width, rows), default=0)
+    if width > guards.MAX_COLUMNS:
+        raise guards.too_wide(width)
+    return rows
+
+
+def _sheet_rows(data: bytes) -> list[list]:
+    """The first sheet's rows, once the workbook's sizes and the sheet's width are checked."""
+    guards.check_workbook(io.BytesIO(data), max_unpacked=MAX_UNPACKED_BYTES)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    width = sheet.end[1] + 1 if sheet.end else 0  # counted from column A
+    if width > guards.MAX_COLUMNS:
+        raise guards.too_wide(width)
+    return sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)
 
 
 def _decode(data: bytes) -> str:

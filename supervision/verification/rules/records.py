@@ -83,9 +83,11 @@ def parse_money(text: str) -> Decimal | None:
         return None
     try:
         value = Decimal(plain)
+        # Inside the try: quantize refuses a result of more digits than the context's 28
+        # (a 27-digit amount with its two decimals), which is no price either.
+        rounded = value.quantize(_CENT)
     except InvalidOperation:
         return None
-    rounded = value.quantize(_CENT)
     if rounded != value and abs(rounded - value) >= _NOISE:
         return None
     return rounded if rounded <= MAX_PRICE else None
