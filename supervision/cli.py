@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import functools
+import os
 import sys
 import time
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.cli import AppGroup
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from .core import audit
 from .core.errors import DomainError
@@ -28,6 +31,69 @@ CLI_ACTOR = audit.Actor(None, "command line", source="cli")
 def _fail(message: str) -> None:
     click.echo(click.style(message, fg="red"), err=True)
     sys.exit(1)
+
+
+def database_problem(*, initialised: bool = True) -> str | None:
+    """Why the configured database cannot be used, in one message naming it without its
+    password; None when it can. ``initialised``: also require the schema (``flask init``)."""
+    url = db.engine.url
+    shown = url.render_as_string(hide_password=True)
+    try:
+        with db.engine.connect() as connection:
+            ready = not initialised or inspect(connection).has_table("alembic_version")
+    except DBAPIError as exc:
+        reason = " ".join(str(exc.orig).split())  # psycopg's hint comes on a second line
+        if url.password:
+            reason = reason.replace(str(url.password), "***")
+        return f"Cannot reach the database {shown}: {reason}{_sqlite_hint(url)}"
+    if not ready:
+        return f"The database {shown} has no tables yet: run `flask --app supervision init` first."
+    return None
+
+
+def _sqlite_hint(url: URL) -> str:
+    """What is wrong with a SQLite file's folder, the usual reason it cannot be opened."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return ""
+    folder = Path(url.database).resolve().parent
+    if not folder.is_dir():
+        return f" (the folder {folder} does not exist)"
+    if not os.access(folder, os.W_OK):
+        return (
+            f" (the folder {folder} is not writable: SQLite keeps its -wal and -shm files"
+            " beside the database)"
+        )
+    return ""
+
+
+def _checks_database(command: click.Command, *, initialised: bool) -> None:
+    """Make ``command`` stop with one clear message, before doing anything, when the database
+    cannot be used (instead of a traceback from the first query)."""
+    callback = command.callback
+    if callback is None or getattr(callback, "checks_database", False):
+        return  # a group, or wrapped by an earlier app of this process
+
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        # Invoked through `flask`, a command runs in the application's context; called
+        # directly (as a plain click command) it has none to check.
+        problem = database_problem(initialised=initialised) if has_app_context() else None
+        if problem is not None:
+            _fail(problem)
+        return callback(*args, **kwargs)
+
+    checked.checks_database = True
+    command.callback = checked
+
+
+def _leaf_commands(group: click.Group, *, skip: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        if name in skip:
+            continue
+        if isinstance(command, click.Group):
+            yield from _leaf_commands(command)
+        else:
+            yield command
 
 
 def _org_by_code(code: str) -> Organisation:
@@ -57,11 +123,6 @@ def init_command() -> None:
     from .reminders.service import seed_policies
 
     url = db.engine.url.render_as_string(hide_password=True)
-    try:
-        with db.engine.connect():
-            pass
-    except OperationalError as exc:
-        _fail(f"Cannot reach the database {url}: {exc.orig}")
     upgrade()
     with audit.acting_as(CLI_ACTOR):
         created = seed_national_units()
@@ -245,11 +306,38 @@ def init_app(app: Flask) -> None:
     from .enterprises.cli import enterprises_cli
 
     app.cli.add_command(enterprises_cli)
+    from .imports.cli import imports_cli
+
+    app.cli.add_command(imports_cli)
     from .reminders.cli import reminders_cli
     from .scheduler import scheduler_command
 
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_command)
-    from .verification.cli import verification_cli
+    from .verification.cli import sample_file_command, verification_cli
 
     app.cli.add_command(verification_cli)
+    from .backup.cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    # Every command of the application but the sample-file generator needs the database:
+    # each first checks that it can be reached (flask's own commands, run and shell, are not
+    # here, and Flask-Migrate's `db` is left alone: `db upgrade` is how an empty database gets
+    # its tables; `run` is checked below).
+    for command in _leaf_commands(app.cli, skip=("db",)):
+        if command is not sample_file_command:
+            _checks_database(command, initialised=command not in (init_command, restore_command))
+    _check_database_when_serving(app)
+
+
+def _check_database_when_serving(app: Flask) -> None:
+    """``flask run`` loads the application inside its command: stop there with one message
+    when the database cannot be reached (gunicorn's entry does the same, ``wsgi.checked``)."""
+    context = click.get_current_context(silent=True)
+    if context is None or context.info_name != "run":
+        return
+    with app.app_context():
+        problem = database_problem(initialised=False)
+    if problem is not None:
+        _fail(problem)

@@ -10,7 +10,8 @@ tests can drive time. The wrapper:
 
 - takes or renews the database lease ``"scheduler"`` first: a second scheduler started by
   mistake finds the lease held and sends nothing (it stands by and takes over once the first
-  one's lease expires);
+  one's lease expires, and then sends at once: a restarted scheduler whose predecessor was
+  killed catches up without waiting for its next interval);
 - runs the service as the audit actor "scheduler", commits, and logs what it did;
 - logs and rolls back any exception: a failing run never stops the scheduler, the next run
   retries.
@@ -110,22 +111,57 @@ def send_reminders_job(
     return result
 
 
+def recover_imports_job(app: Flask, holder: str) -> list | None:
+    """Fail the import jobs whose worker is gone (a web worker killed mid-import, the server
+    restarted): ``imports.service.recover_interrupted``. Returns the jobs failed, or None
+    when it did not run."""
+    with app.app_context():
+        try:
+            if not leases.acquire(LEASE, holder, now=utcnow(), ttl=_lease_ttl(app.config)):
+                return None
+            from .imports.service import recover_interrupted
+
+            recovered = recover_interrupted()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("recovering interrupted imports failed (the next run retries)")
+            return None
+    for job in recovered:
+        log.warning("import job %s (%s) marked failed: %s", job.job_id, job.file_name, job.reason)
+    return recovered
+
+
 #: The last lease state each holder saw, so the log shows changes, not every renewal.
 _lease_seen: dict[str, bool] = {}
 
 
+#: What a scheduler does when it takes the lease over from a stopped one, by holder
+#: (``build_scheduler``: run the reminders at once).
+_on_take_over: dict[str, Callable[[], object]] = {}
+
+
 def renew_lease_job(app: Flask, holder: str) -> bool:
-    """Keep the lease while alive (a standby takes it once the holder's lease expires)."""
+    """Keep the lease while alive (a standby takes it once the holder's lease expires).
+
+    A standby that has just taken the lease over (its holder stopped or died) runs the
+    reminders at once rather than at its next interval, so that what the previous holder left
+    unsent goes out now.
+    """
     with app.app_context():
         try:
             held = leases.acquire(LEASE, holder, now=utcnow(), ttl=_lease_ttl(app.config))
         except Exception:
             log.exception("could not renew the scheduler lease")
             return False
-    if _lease_seen.get(holder) != held:
+    seen = _lease_seen.get(holder)
+    if seen != held:
         _lease_seen[holder] = held
         if held:
             log.info("this scheduler (%s) holds the lease %r", holder, LEASE)
+            if seen is False and holder in _on_take_over:
+                log.info("took the lease over from a stopped scheduler: sending what is due now")
+                _on_take_over[holder]()
         else:
             log.warning(
                 "another scheduler holds the lease %r: this one (%s) stands by", LEASE, holder
@@ -148,6 +184,12 @@ JOBS: tuple[JobSpec, ...] = (
         send_reminders_job,
         lambda config: timedelta(minutes=int(config["SCHEDULER_REMINDER_MINUTES"])),
         "send the reminders due now (catches up missed runs)",
+    ),
+    JobSpec(
+        "recover_imports",
+        recover_imports_job,
+        lambda config: timedelta(seconds=int(config["SCHEDULER_IMPORT_RECOVERY_SECONDS"])),
+        "fail the imports whose worker is gone",
     ),
     JobSpec(
         "renew_lease",
@@ -180,6 +222,11 @@ def build_scheduler(
             replace_existing=True,
             **JOB_OPTIONS,
         )
+
+    def run_reminders_now() -> None:
+        scheduler.modify_job("send_reminders", next_run_time=datetime.now(zone))
+
+    _on_take_over[holder] = run_reminders_now
     return scheduler
 
 

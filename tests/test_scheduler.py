@@ -291,7 +291,11 @@ def test_the_scheduler_runs_every_job_at_once_then_on_its_interval(app):
     assert isinstance(built, BlockingScheduler) and not built.running
     assert str(built.timezone) == "Asia/Shanghai"
     jobs = {job.id: job for job in built.get_jobs()}
-    assert set(jobs) == {spec.id for spec in scheduler.JOBS} == {"send_reminders", "renew_lease"}
+    assert (
+        set(jobs)
+        == {spec.id for spec in scheduler.JOBS}
+        == {"send_reminders", "recover_imports", "renew_lease"}
+    )
     for job in jobs.values():
         assert job.coalesce is True
         assert job.max_instances == 1
@@ -301,6 +305,8 @@ def test_the_scheduler_runs_every_job_at_once_then_on_its_interval(app):
         assert before <= job.next_run_time <= datetime.now(UTC)
     assert jobs["send_reminders"].func is scheduler.send_reminders_job
     assert jobs["send_reminders"].trigger.interval == timedelta(minutes=15)
+    assert jobs["recover_imports"].func is scheduler.recover_imports_job
+    assert jobs["recover_imports"].trigger.interval == timedelta(minutes=1)
     assert jobs["renew_lease"].func is scheduler.renew_lease_job
     assert jobs["renew_lease"].trigger.interval == timedelta(seconds=40)  # a third of 120 s
     assert built._job_defaults == scheduler.JOB_OPTIONS

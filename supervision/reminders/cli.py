@@ -65,8 +65,18 @@ def send_due_command(now_text: str | None) -> None:
     click.echo(
         f"Reminders at {now.isoformat()}: {result.sent} sent ({result.messages} e-mails,"
         f" {result.notifications} notifications), {result.failed} failed,"
-        f" {result.skipped} skipped, {result.retried} retried."
+        f" {result.skipped} skipped, {result.retried} retried, {result.unknown} unknown."
     )
+    if result.unknown:
+        click.echo(
+            click.style(
+                f"{result.unknown} reminder(s) handed to the mail server got no answer: they may"
+                " have arrived and are not sent again by themselves (check with the recipients;"
+                " `flask reminders status` lists them).",
+                fg="yellow",
+            ),
+            err=True,
+        )
     for problem in result.problems:
         click.echo(click.style(f"Not computed: {problem}", fg="yellow"), err=True)
     if result.failed:
@@ -97,7 +107,7 @@ def refresh_command(now_text: str | None) -> None:
 @reminders_cli.command("status")
 @click.option("--limit", default=20, show_default=True, help="Failed reminders listed at most.")
 def status_command(limit: int) -> None:
-    """Reminders by state, and the failed ones with their error."""
+    """Reminders by state, the failed ones with their error, and those of unknown outcome."""
     from .models import Deadline, Reminder, ReminderState
 
     counts = dict(
@@ -128,4 +138,17 @@ def status_command(limit: int) -> None:
         click.echo(
             f"  #{row.id} {row.deadline.title} / {row.stage} → {row.user.username}"
             f" ({row.channel}): {row.error} [{row.attempts} attempt(s), {retry}]"
+        )
+    unknown = db.session.scalars(
+        select(Reminder)
+        .where(Reminder.state == ReminderState.UNKNOWN)
+        .order_by(Reminder.id)
+        .limit(limit)
+    ).all()
+    if unknown:
+        click.echo("unknown (handed to the mail server, no answer; check, then resend on the log):")
+    for row in unknown:
+        click.echo(
+            f"  #{row.id} {row.deadline.title} / {row.stage} → {row.user.username}:"
+            f" {row.message_id} {row.error}"
         )

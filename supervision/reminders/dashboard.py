@@ -179,4 +179,6 @@ def reminders_query(user, filters: ReminderFilters) -> Select:
         stmt = stmt.where(Reminder.stage_on >= filters.date_from)
     if filters.date_to is not None:
         stmt = stmt.where(Reminder.stage_on <= filters.date_to)
-    return stmt.order_by(case((Reminder.state == ReminderState.FAILED, 0), else_=1))
+    return stmt.order_by(
+        case((Reminder.state.in_((ReminderState.FAILED, ReminderState.UNKNOWN)), 0), else_=1)
+    )

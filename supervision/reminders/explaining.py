@@ -185,6 +185,13 @@ def _row_reason(row: Reminder, entry: RecipientExplanation, unit: str) -> str:
         )
     if row.state is ReminderState.SENDING:
         return _("%(stage)s的提醒正在发送。", stage=stage)
+    if row.state is ReminderState.UNKNOWN:
+        return _(
+            "%(stage)s的提醒邮件已交给邮件服务器，但未收到服务器的确认（%(error)s），"
+            "可能已送达：不会自动重发，请向收件人核实，必要时在提醒记录中重发。",
+            stage=stage,
+            error=row.error or _("发送进程中断"),
+        )
     if row.digest:
         return _("%(stage)s的提醒待发送，将并入当日的汇总邮件。", stage=stage)
     return _("%(stage)s的提醒待发送（提醒任务下次运行时发出）。", stage=stage)

@@ -51,21 +51,31 @@ def log():
         may_retry=access.can(current_user, Permission.MANAGE_REMINDERS),
         retry_form=RetryForm(formdata=None),
         FAILED=ReminderState.FAILED,
+        UNKNOWN=ReminderState.UNKNOWN,
     )
 
 
 @bp.post("/log/retry")
 @requires(Permission.MANAGE_REMINDERS)
 def retry():
-    """Retry a failed reminder at the next sending run (its backoff is cut short)."""
+    """Retry a failed reminder at the next sending run (its backoff is cut short); or send
+    again one whose outcome is unknown, once the administrator has checked it did not arrive."""
     form = RetryForm()
     if not form.validate_on_submit():
         abort(400)
     reminder = access.get_or_404(Reminder, form.reminder_id.data)
-    if reminder.state != ReminderState.FAILED:
+    now = utcnow()
+    if reminder.state == ReminderState.UNKNOWN and (
+        reminder.next_attempt_at is None or reminder.next_attempt_at <= now
+    ):
+        # Failed, for the next run to send it: the error stays for the record.
+        reminder.state, reminder.next_attempt_at = ReminderState.FAILED, now
+        db.session.commit()
+        flash(_("该提醒将在下一次发送时重发。"), "success")
+    elif reminder.state != ReminderState.FAILED:
         flash(_("只有发送失败的提醒可以重试。"), "warning")
     else:
-        reminder.next_attempt_at = utcnow()
+        reminder.next_attempt_at = now
         db.session.commit()
         flash(_("该提醒将在下一次发送时重试。"), "success")
     return redirect(url_for(".log", **request.args))

@@ -1,14 +1,22 @@
 """E-mail of reminders: the wording (subject, plain text, HTML) and the SMTP sender.
 
 The sender is the standard library's ``smtplib``, configured by ``SUPERVISION_SMTP_*``; tests
-and other transports inject any object with a ``send(message)`` method (:class:`Mailer`).
+and other transports inject any object with a ``send(message, *, handing_over=None)`` method
+(:class:`Mailer`).
+
+Whether a message went out is certain except in one moment: once its text has been handed to
+the server (SMTP DATA) and before the server's answer is read. A failure there (the connection
+drops, the answer times out, the process is killed) leaves it unknown whether the server took
+the message; :class:`DeliveryUncertain` says so, and the outbox records the row as
+"unknown" instead of sending it again (at most once; see README, "Reminders and the
+scheduler").
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.errors import MessageError
@@ -28,10 +36,47 @@ from .rules import DAYS, stage_offset
 DELIVERY_ERRORS = (smtplib.SMTPException, OSError, ValueError, MessageError)
 
 
-class Mailer(Protocol):
-    """Anything that hands one message to a mail server (raises on failure)."""
+class DeliveryUncertain(Exception):
+    """The message's text was handed to the server, but no answer came: it may have been
+    delivered. ``__cause__`` is the error."""
 
-    def send(self, message: EmailMessage) -> None: ...
+
+class Mailer(Protocol):
+    """Anything that hands one message to a mail server (raises on failure).
+
+    ``handing_over`` is called once the server has accepted the sender and the recipients,
+    right before the message's text is transmitted; if it raises, nothing is transmitted. A
+    failure after that point raises :class:`DeliveryUncertain`.
+    """
+
+    def send(
+        self, message: EmailMessage, *, handing_over: Callable[[], None] | None = None
+    ) -> None: ...
+
+
+class _HandsOver:
+    """An ``smtplib`` client that tells before the DATA command, and tells an unanswered DATA
+    (uncertain) from a refused one (certain)."""
+
+    handing_over: Callable[[], None] | None = None
+
+    def data(self, msg):
+        if self.handing_over is not None:
+            self.handing_over()
+        try:
+            return super().data(msg)
+        except smtplib.SMTPResponseException:
+            raise  # the server answered with an error code: certainly not taken
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryUncertain(describe_error(exc)) from exc
+
+
+class _SMTP(_HandsOver, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_HandsOver, smtplib.SMTP_SSL):
+    pass
 
 
 @dataclass(frozen=True)
@@ -62,22 +107,39 @@ class SmtpMailer:
             timeout=float(config.get("SMTP_TIMEOUT") or 20),
         )
 
-    def send(self, message: EmailMessage) -> None:
+    def send(
+        self, message: EmailMessage, *, handing_over: Callable[[], None] | None = None
+    ) -> None:
         context = ssl.create_default_context()
         if self.use_ssl:
-            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            smtp = _SMTPSSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        with smtp:
+            smtp = _SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.starttls and not self.use_ssl:
                 smtp.starttls(context=context)
             if self.username:
                 smtp.login(self.username, self.password or "")
+            smtp.handing_over = handing_over
             smtp.send_message(message)
+        finally:
+            _quit(smtp)
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    """Say goodbye, ignoring the answer: once DATA was answered with 250 the message is the
+    server's, and a refused or dropped QUIT must not make it count as failed (and be sent
+    again). (``with smtp`` would raise for a QUIT answered with anything but 221.)"""
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def describe_error(exc: BaseException) -> str:
     """The error as kept on the reminder row (and shown to administrators)."""
+    if isinstance(exc, DeliveryUncertain):
+        return str(exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         refused = "; ".join(
             f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in exc.recipients.items()
@@ -201,8 +263,10 @@ def compose(
     digest: bool,
     now: datetime,
     day: date,
+    message_id: str | None = None,
 ) -> EmailMessage:
     """The message for one person: one reminder, or a digest of several (plain text + HTML).
+    ``message_id``: its Message-ID (default: a new one, see :func:`new_message_id`).
 
     Raises ValueError for an address that cannot be written in a header.
     """
@@ -211,8 +275,7 @@ def compose(
     message["From"] = sender
     message["To"] = Address(display_name=to_name, addr_spec=to_address)
     message["Date"] = format_datetime(now)
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = message_id or new_message_id(sender)
     message.set_content(_plain_text(to_name, items, digest=digest))
     html = render_template(
         "reminders/email/reminder.html",
@@ -226,6 +289,14 @@ def compose(
     )
     message.add_alternative(html, subtype="html")
     return message
+
+
+def new_message_id(sender: str, first_row: int | None = None) -> str:
+    """A new, unique Message-ID in the sender's domain; ``first_row`` (the first reminder row
+    it tells of) is written into it, so that the mail server's log leads back to the row."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    idstring = f"reminder-{first_row}" if first_row is not None else None
+    return make_msgid(idstring=idstring, domain=domain)
 
 
 def _setting(value) -> str | None:

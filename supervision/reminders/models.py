@@ -117,6 +117,10 @@ class ReminderState(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"
+    #: Handed to the mail server, which never answered (connection lost, sender killed): it
+    #: may have arrived. Never sent again by itself (at most once); an administrator checks
+    #: with the recipient and sends it again from the reminders log if it did not.
+    UNKNOWN = "unknown"
 
     @property
     def label(self) -> str:
@@ -129,6 +133,7 @@ REMINDER_STATE_LABELS = {
     ReminderState.SENT: _l("已发送"),
     ReminderState.FAILED: _l("发送失败"),
     ReminderState.SKIPPED: _l("未发送"),
+    ReminderState.UNKNOWN: _l("结果不明"),
 }
 
 
@@ -169,7 +174,9 @@ class Reminder(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Message-ID of the e-mail (a digest shares one among its reminders).
+    #: Message-ID of the e-mail's last attempt (a digest shares one among its reminders): a
+    #: new one for each attempt, set when the row is claimed (while "sending", the claim's
+    #: token); the one the server took once "sent", the one to look for once "unknown".
     message_id: Mapped[str] = mapped_column(String(200), default="")
 
     deadline: Mapped[Deadline] = relationship()

@@ -1,5 +1,14 @@
 """The e-mail outbox: each waiting row claimed, sent, and its outcome recorded; digests last,
-one message per person and day. Commits per message (see ``delivery``)."""
+one message per person and day. Commits per message (see ``delivery``).
+
+A row goes pending → sending (claimed: ``message_id`` is the claim's token, ``next_attempt_at``
+its expiry) → unknown (committed just before the message's text is handed to the server, and
+only while the claim is still ours) → sent or failed. A sender killed before the hand-over
+leaves a "sending" row that another run takes over once the claim expires: nothing went out,
+so sending it then is safe. One killed after it leaves an "unknown" row, never sent again by
+itself: the message may have arrived, and a reminder sent twice is worse than one an
+administrator is shown to check (at most once).
+"""
 
 from __future__ import annotations
 
@@ -14,12 +23,12 @@ from ..core.models import User
 from ..extensions import db
 from . import rules
 from .deadlines import local_date
-from .mailer import DELIVERY_ERRORS, compose, describe_error
+from .mailer import DELIVERY_ERRORS, DeliveryUncertain, compose, describe_error, new_message_id
 from .models import Deadline, Reminder, ReminderPolicy, ReminderState
 from .outcomes import (
-    CLAIM_TTL,
     EMAIL,
     SendResult,
+    claim_ttl,
     item_of,
     locale_of,
     sendable,
@@ -43,9 +52,14 @@ def _waiting_rows(now: datetime):
     )
 
 
-def _claim(row: Reminder, now: datetime, mailer, result: SendResult) -> bool:
-    """Take the row for this run (conditional UPDATE, committed); False if another run has
-    it, or if it cannot be sent at all (then it is skipped with the reason)."""
+class ClaimLost(Exception):
+    """Another run took the rows over while this one was still connecting (its claim expired)."""
+
+
+def _claim(row: Reminder, token: str, now: datetime, mailer, result: SendResult) -> bool:
+    """Take the row for this run (conditional UPDATE, committed), with ``token`` (the
+    message's Message-ID) as the claim; False if another run has it, or if it cannot be sent
+    at all (then it is skipped with the reason)."""
     reasons = skip_reasons()
     reason = None
     if not row.user.active:
@@ -63,7 +77,7 @@ def _claim(row: Reminder, now: datetime, mailer, result: SendResult) -> bool:
     claimed = db.session.execute(
         update(Reminder)
         .where(Reminder.id == row.id, sendable(now))
-        .values(state=ReminderState.SENDING, next_attempt_at=now + CLAIM_TTL)
+        .values(state=ReminderState.SENDING, next_attempt_at=now + claim_ttl(), message_id=token)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -74,13 +88,36 @@ def _claim(row: Reminder, now: datetime, mailer, result: SendResult) -> bool:
     return True
 
 
-def _deliver(user: User, rows: list[Reminder], *, digest: bool, now, mailer, result) -> None:
-    """Send one message about ``rows`` and record the outcome on every row (committed)."""
+def _hand_over(ids: list[int], token: str) -> None:
+    """Record that the message's text is about to leave (state unknown, committed), if this
+    run's claim on every row still holds; otherwise raise ClaimLost and send nothing."""
+    marked = db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.id.in_(ids),
+            Reminder.state == ReminderState.SENDING,
+            Reminder.message_id == token,
+        )
+        .values(state=ReminderState.UNKNOWN)
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != len(ids):
+        db.session.rollback()
+        raise ClaimLost
+    db.session.commit()
+
+
+def _deliver(
+    user: User, rows: list[Reminder], token: str, *, digest: bool, now, mailer, result
+) -> None:
+    """Send one message about ``rows`` (claimed with ``token``) and record the outcome on
+    every row (committed)."""
     today = local_date(now)
     policies = {p.kind: p for p in db.session.scalars(select(ReminderPolicy))}
     for row in rows:
         db.session.refresh(row)
     items = [item_of(r.deadline, r.stage, policies.get(r.deadline.kind), today) for r in rows]
+    ids = [row.id for row in rows]
     try:
         with force_locale(locale_of(user)):
             message = compose(
@@ -91,8 +128,25 @@ def _deliver(user: User, rows: list[Reminder], *, digest: bool, now, mailer, res
                 digest=digest,
                 now=now,
                 day=today,
+                message_id=token,
             )
-        mailer.send(message)
+        mailer.send(message, handing_over=lambda: _hand_over(ids, token))
+    except ClaimLost:
+        current_app.logger.warning("reminder rows %s were taken over by another run", ids)
+        return
+    except DeliveryUncertain as exc:
+        for row in rows:
+            row.state = ReminderState.UNKNOWN
+            row.error = describe_error(exc)
+            row.next_attempt_at = None
+        result.unknown += len(rows)
+        current_app.logger.warning(
+            "reminder e-mail %s to %s: no answer after the message was handed over (%s);"
+            " not sent again, check with the recipient",
+            token,
+            user.username,
+            exc,
+        )
     except DELIVERY_ERRORS as exc:
         error = describe_error(exc)
         for row in rows:
@@ -109,7 +163,7 @@ def _deliver(user: User, rows: list[Reminder], *, digest: bool, now, mailer, res
             row.state = ReminderState.SENT
             row.sent_at = now
             row.next_attempt_at = None
-            row.message_id = message["Message-ID"]
+            row.message_id = token
         result.sent += len(rows)
         result.messages += 1
     db.session.commit()
@@ -127,9 +181,11 @@ def send_waiting(now: datetime, mailer, result: SendResult) -> None:
 
 def _send_single(rows: list[Reminder], now: datetime, mailer, result: SendResult) -> None:
     """One message per row."""
+    sender = current_app.config["SMTP_SENDER"]
     for row in rows:
-        if _claim(row, now, mailer, result):
-            _deliver(row.user, [row], digest=False, now=now, mailer=mailer, result=result)
+        token = new_message_id(sender, row.id)
+        if _claim(row, token, now, mailer, result):
+            _deliver(row.user, [row], token, digest=False, now=now, mailer=mailer, result=result)
 
 
 def _day_start(now: datetime) -> datetime:
@@ -158,6 +214,7 @@ def _send_digests(rows: list[Reminder], now: datetime, mailer, result: SendResul
         )
         if had_today is not None:
             continue  # today's digest went out: these wait for tomorrow's
-        claimed = [row for row in rows if _claim(row, now, mailer, result)]
+        token = new_message_id(current_app.config["SMTP_SENDER"], rows[0].id)
+        claimed = [row for row in rows if _claim(row, token, now, mailer, result)]
         if claimed:
-            _deliver(user, claimed, digest=True, now=now, mailer=mailer, result=result)
+            _deliver(user, claimed, token, digest=True, now=now, mailer=mailer, result=result)

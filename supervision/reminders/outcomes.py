@@ -21,9 +21,13 @@ from .mailer import Item
 from .models import Deadline, Reminder, ReminderPolicy, ReminderState
 
 IN_APP, EMAIL = "in_app", "email"
-#: How long a claimed row may stay "sending" before another run takes it over (the sender
-#: died between claiming and recording the result).
-CLAIM_TTL = timedelta(minutes=15)
+
+
+def claim_ttl() -> timedelta:
+    """How long a claimed row may stay "sending" before another run takes it over (its sender
+    died before handing the message to the mail server): as long as the scheduler's lease.
+    A sender still alive after that finds its claim gone and sends nothing (``outbox``)."""
+    return timedelta(seconds=int(current_app.config["SCHEDULER_LEASE_SECONDS"]))
 
 
 def skip_reasons() -> dict[str, str]:
@@ -44,13 +48,15 @@ def skip_reasons() -> dict[str, str]:
 
 @dataclass
 class SendResult:
-    """What one run did: reminder rows sent, failed, skipped (newly), and retried (failed
-    before, tried again now); e-mail messages and in-app notifications created."""
+    """What one run did: reminder rows sent, failed, skipped (newly), retried (failed before,
+    tried again now) and unknown (handed to the server, no answer); e-mail messages and in-app
+    notifications created."""
 
     sent: int = 0
     failed: int = 0
     skipped: int = 0
     retried: int = 0
+    unknown: int = 0
     messages: int = 0
     notifications: int = 0
     refreshed: dict = field(default_factory=dict)
