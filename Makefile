@@ -11,7 +11,7 @@ VENDOR := static/vendor/echarts/echarts.min.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench setup lint translations extract-messages clean
+.PHONY: run test e2e bench load setup lint translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# The browser journeys (e2e/, not collected by `make test`): Debian's Chromium and CJK fonts
+# (e2e/setup.sh: apt-get, as root, when missing; never `playwright install`), then Playwright
+# drives them against gunicorn on free ports, each test module on a fresh demo database.
+# E2E_ARGS="-k filing -x" to pass pytest options; screenshots go to instance/e2e/screenshots/.
+e2e: setup
+	bash e2e/setup.sh
+	$(BIN)/python -m pytest e2e $(E2E_ARGS)
+
 # The benchmark (README "Performance"): builds the national data set once, cached under
 # instance/bench/, then measures each goal against its plain-library baseline. BENCH_SALES=N
 # for a smaller data set, BENCH_ARGS="--only annex_national --runs 1" for one measurement;
@@ -51,9 +59,18 @@ test: setup
 bench: setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The load test (README "Performance" → "Load test"): wrk against the busiest pages and the API
+# under gunicorn on 127.0.0.1, 30 s × 64 connections each, then a mixed run with writes; fails on
+# any error. wrk comes from Debian (installed here when missing, as root).
+# SUPERVISION_DATABASE_URL=postgresql://… runs it on PostgreSQL; LOAD_ARGS="--only mixed".
+load: setup
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] || { echo "make load needs wrk: apt-get install wrk (as root)"; exit 1; }; \
+		apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; }
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
 lint: setup
-	$(BIN)/ruff check supervision tests bench
-	$(BIN)/ruff format --check supervision tests bench
+	$(BIN)/ruff check supervision tests bench e2e
+	$(BIN)/ruff format --check supervision tests bench e2e
 
 # Refresh the message catalogue after changing user-visible text, then translate the new
 # entries in supervision/translations/en/LC_MESSAGES/messages.po.

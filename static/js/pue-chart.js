@@ -21,7 +21,9 @@
       lines.push({ name: data.targetName, yAxis: data.target, lineStyle: { type: "dashed", color: "#c0392b" } });
     }
     if (data.annual !== null && data.annual !== undefined) {
-      lines.push({ name: data.annualName, yAxis: data.annual, lineStyle: { type: "dotted", color: "#1f3a5f" } });
+      // Two decimals, as the page states the annual PUE (1.50, not 1.5).
+      lines.push({ name: data.annualName, yAxis: data.annual, lineStyle: { type: "dotted", color: "#1f3a5f" },
+        label: { formatter: data.annualName + " " + data.annual.toFixed(2) } });
     }
     if (lines.length) {
       series[0].markLine = {

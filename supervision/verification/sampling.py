@@ -162,7 +162,7 @@ def draw_sample(
     earlier = active_draw(campaign.id, unit.id)
     if earlier is not None and not reason:
         raise DomainError(
-            _("本单位已有有效的抽样（%(seed)s），重新抽样须说明理由。", seed=earlier.seed[:8]),
+            _("本单位已有有效的抽样（%(seed)s），重新抽样须说明理由。", seed=earlier.seed),
             "reason",
         )
     drawn = sampling.sample_for_checks(
