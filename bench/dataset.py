@@ -173,13 +173,18 @@ def _seal(part: Path) -> None:
         raise DatasetError(f"{wal} still holds data after the checkpoint")
 
 
-def run_generator(root: Path, url: str, *, seed: int, sales: int, env: dict, echo) -> None:
-    """``flask init`` then ``flask demo --scale national`` into ``url``, output shown as it
-    comes; DatasetError with the last lines when either fails."""
+def run_generator(
+    root: Path, url: str, *, seed: int, sales: int, env: dict, echo, scale: str = "national"
+) -> None:
+    """``flask init`` then ``flask demo --scale national`` (or, with ``scale="demo"``, the
+    walkthrough demo) into ``url``, output shown as it comes; DatasetError with the last lines
+    when either fails."""
     env = env | {"SUPERVISION_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     flask = [sys.executable, "-m", "flask", "--app", "supervision"]
-    national = ["demo", "--scale", "national", "--seed", str(seed), "--sales", str(sales)]
-    for args in (["init"], national):
+    demo = ["demo", "--scale", scale]
+    if scale == "national":
+        demo += ["--seed", str(seed), "--sales", str(sales)]
+    for args in (["init"], demo):
         command = flask + args
         tail: list[str] = []
         with subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
@@ -198,7 +203,7 @@ def run_generator(root: Path, url: str, *, seed: int, sales: int, env: dict, ech
         if process.returncode != 0:
             shown = " ".join(["flask --app supervision", *args])
             raise DatasetError(
-                f"building the national data set failed: `{shown}` exited with status "
+                f"building the {scale} data set failed: `{shown}` exited with status "
                 f"{process.returncode}. Its last lines:\n" + "\n".join(tail)
             )
 

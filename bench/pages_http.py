@@ -29,8 +29,17 @@ def _free_port() -> int:
 class Server:
     """gunicorn serving ``target`` on 127.0.0.1 until stopped."""
 
-    def __init__(self, target: str, database_url: str, log: Path, *, workers: int):
-        self.port = _free_port()
+    def __init__(
+        self,
+        target: str,
+        database_url: str,
+        log: Path,
+        *,
+        workers: int | None,
+        port: int | None = None,
+    ):
+        """``workers`` None: as many as ``gunicorn.conf.py`` says; ``port`` None: a free one."""
+        self.port = port or _free_port()
         env = {
             **os.environ,
             "SUPERVISION_DATABASE_URL": database_url,
@@ -41,13 +50,13 @@ class Server:
         self.log = log.open("wb")
         # The project's gunicorn.conf.py applies (its sync worker, timeouts, access log into
         # ``log``); only the address and the number of workers are the bench's.
+        count = ["--workers", str(workers)] if workers is not None else []
         self.process = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "--workers",
-                str(workers),
+                *count,
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 target,

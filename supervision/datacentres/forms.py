@@ -90,6 +90,9 @@ class DeletePointForm(FlaskForm):
 class ReadingsForm(FlaskForm):
     """total_1 … total_12 and it_1 … it_12, kWh; a blank month is "not entered"."""
 
+    #: The year's readings' versions when the form was opened (optimistic locking).
+    version = HiddenField()
+
     def month_fields(self):
         return [(m, self[f"total_{m}"], self[f"it_{m}"]) for m in range(1, 13)]
 

@@ -82,6 +82,7 @@ class MonthlyReading(Audited, db.Model):
 
     __tablename__ = "monthly_readings"
     __table_args__ = (UniqueConstraint("data_centre_id", "month"),)
+    __audit_exclude__ = frozenset({"version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     data_centre_id: Mapped[int] = mapped_column(
@@ -98,8 +99,12 @@ class MonthlyReading(Audited, db.Model):
     #: manual, api, import.
     source: Mapped[str] = mapped_column(String(10), default="manual", info=label(_l("来源")))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Optimistic locking: the year's readings form carries the versions it was opened with.
+    version: Mapped[int] = mapped_column(default=1)
 
     data_centre: Mapped[DataCentre] = relationship(back_populates="readings")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def audit_scope_org_id(self) -> int | None:

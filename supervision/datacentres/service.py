@@ -14,6 +14,7 @@ from ..core import access
 from ..core.clock import local_today
 from ..core.errors import DomainError
 from ..core.models import Role, User
+from ..core.versions import require_stamp, require_version
 from ..enterprises.models import Enterprise
 from ..extensions import db
 from ..inspections import service as cases
@@ -201,8 +202,7 @@ def update_data_centre(
     version: int,
 ) -> None:
     require_writer(data_centre.enterprise, actor)
-    if version != data_centre.version:
-        raise DomainError(_l("该数据中心已被他人修改，请刷新后重新填写。"))
+    require_version(data_centre, version, _l("该数据中心已被他人修改，请刷新后重新填写。"))
     _check(data)
     _apply(data_centre, data)
     db.session.flush()
@@ -331,11 +331,14 @@ def save_year(
     *,
     actor: User,
     today: date | None = None,
+    version: str | None = None,
 ) -> int:
     """The 12-month grid: month → (total, IT); both blank removes the month. Returns how many
-    months are stored afterwards."""
+    months are stored afterwards. ``version``: the ``stamp`` of the year's readings when the
+    form was opened (None: unchecked)."""
     require_writer(data_centre.enterprise, actor)
     existing = readings_of(data_centre, year)
+    require_stamp(MonthlyReading.__tablename__, existing.values(), version)
     for month in range(1, 13):
         total, it = values.get(month, (None, None))
         if total in (None, "") and it in (None, ""):

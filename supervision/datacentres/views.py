@@ -14,6 +14,7 @@ from ..core.access import Permission, requires
 from ..core.clock import local_today
 from ..core.errors import DomainError
 from ..core.forms import attach_error, run_service
+from ..core.versions import sent, stamp
 from ..enterprises.models import Enterprise
 from ..extensions import db
 from ..inspections.models import InspectionCase
@@ -236,6 +237,7 @@ def readings(dc_id: int, year: int):
                 for key in ("total", "it")
                 if getattr(r, f"{key}_kwh") is not None
             }
+            | {"version": stamp(stored.values())}
         )
     else:
         form = ReadingsForm()
@@ -257,7 +259,12 @@ def readings(dc_id: int, year: int):
             saved = run_service(
                 form,
                 lambda: service.save_year(
-                    data_centre, year, form.values(), actor=current_user, today=today
+                    data_centre,
+                    year,
+                    form.values(),
+                    actor=current_user,
+                    today=today,
+                    version=sent(form.version),
                 ),
             )
             if saved is not None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..core import audit
 from ..core.errors import DomainError
 from ..core.models import Organisation, OrgKind
+from ..core.versions import require_version
 from ..extensions import db
 from ..industries.models import Industry
 from . import rules
@@ -243,8 +244,7 @@ def update_enterprise(
     enterprise: Enterprise, data: EnterpriseData, *, version: int | None
 ) -> Enterprise:
     """Apply an edit; refused if the record changed since the form was opened."""
-    if version is not None and version != enterprise.version:
-        raise DomainError(_l("该企业信息已被他人修改，请刷新页面后重新编辑。"))
+    require_version(enterprise, version, _l("该企业信息已被他人修改，请刷新页面后重新编辑。"))
     if data.credit_code != enterprise.credit_code:
         existing = by_credit_code(data.credit_code)
         if existing is not None and existing.id != enterprise.id:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ..core.forms import as_choices, strip
@@ -36,6 +36,8 @@ def _number(label, description=None, negative=False) -> StringField:
 
 
 class QuotaForm(FlaskForm):
+    #: The quota verdicts' versions when the form was opened (optimistic locking).
+    version = HiddenField()
     product = SelectField(
         _l("产品 · 指标"),
         [InputRequired(_l("请选择产品。"))],
@@ -96,6 +98,8 @@ class QuotaForm(FlaskForm):
 
 
 class LadderForm(FlaskForm):
+    #: The ladder verdicts' versions when the form was opened (optimistic locking).
+    version = HiddenField()
     indicator_value = _number(
         _l("上年指标值"), _l("直接填写经核实的上年指标值；或在下面填写电耗和产量由系统计算。")
     )

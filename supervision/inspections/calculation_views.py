@@ -11,6 +11,7 @@ from ..core.access import Permission, requires
 from ..core.clock import local_today
 from ..core.forms import as_choices, run_service
 from ..core.models import Organisation, OrgKind
+from ..core.versions import sent, stamp
 from ..extensions import db
 from ..reference import service as reference
 from . import bp, calculations, service
@@ -51,6 +52,7 @@ def _quota_form(case: InspectionCase, options) -> QuotaForm:
         ]
     )
     if request.method == "GET":
+        form.version.data = stamp(calculations.rule_verdicts(case, "quota"))
         latest = next(iter(_verdicts(case, "quota")), None)
         if latest is not None:
             _fill_quota(form, latest.entered or {})
@@ -110,7 +112,7 @@ def quota(case_id: int):
 def _save(case: InspectionCase, name: str, form) -> str:
     """Run the service for ``name``'s form, forget its draft; the verdict's label."""
     action = calculations.assess_case_quota if name == "quota" else calculations.assess_case_ladder
-    verdict = action(case, form.as_data(), current_user)
+    verdict = action(case, form.as_data(), current_user, version=sent(form.version))
     discard_form_draft(case, name)
     return calculations.status_label(verdict.status)
 
@@ -129,6 +131,7 @@ def ladder(case_id: int):
     form = LadderForm()
     form.set_tiers(schedule)
     if request.method == "GET":
+        form.version.data = stamp(calculations.rule_verdicts(case, "ladder"))
         latest = next(iter(_verdicts(case, "ladder")), None)
         for key, value in ((latest.entered if latest else None) or {}).items():
             if key in form and value is not None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..core import access
 from ..core.errors import DomainError
 from ..core.models import Organisation, User
+from ..core.versions import require_stamp
 from ..enterprises.models import Enterprise
 from ..extensions import db
 from ..reference import service as reference
@@ -159,15 +160,24 @@ def _quota_formula(verdict, output, energy, table, year, measured, exported) -> 
     return "\n".join([*lines, verdict.formula])
 
 
-def assess_case_quota(case: InspectionCase, data: Mapping[str, Any], actor: User) -> Verdict:
+def rule_verdicts(case: InspectionCase, rule: str) -> list[Verdict]:
+    """The case's verdicts of one calculation (what its page shows and its form replaces)."""
+    return [v for v in case.verdicts if v.rule == rule]
+
+
+def assess_case_quota(
+    case: InspectionCase, data: Mapping[str, Any], actor: User, *, version: str | None = None
+) -> Verdict:
     """Judge the case's unit consumption against the quota and store the verdict.
 
     ``data``: product, indicator (optional), output, energy {type: amount}, measured
     {type: kJ per unit}, exported {type: amount}, reported_value (optional, instead of energy).
     DomainError(message, field) for input that cannot be used; problems the rule can judge
     (no energy, output 0, a fuel without a factor) become 数据不全 / 数据异常 verdicts.
+    ``version``: the ``stamp`` of the quota verdicts when the form was opened (None: unchecked).
     """
     service.require_recorder(case, actor)
+    require_stamp(Verdict.__tablename__, rule_verdicts(case, "quota"), version)
     if case.category != 1:
         raise DomainError(_("能耗限额核算只适用于专项监察一的案件。"))
     on = assessed_on(case)
@@ -298,14 +308,18 @@ def _ladder_indicator(data, schedule, year) -> tuple[Decimal | None, str]:
     return value, line
 
 
-def assess_case_ladder(case: InspectionCase, data: Mapping[str, Any], actor: User) -> Verdict:
+def assess_case_ladder(
+    case: InspectionCase, data: Mapping[str, Any], actor: User, *, version: str | None = None
+) -> Verdict:
     """Tier, surcharge and billed-vs-computed comparison for the billed year; stored.
 
     ``data``: indicator_value, or kwh_electrolysis and output (kWh/t computed); category
     ("淘汰类"/"限制类"/blank); kwh (production electricity of the billed year, captive plants
     included); billed_tier (a tier name of the schedule) and/or billed_rate (元/kWh).
+    ``version``: the ``stamp`` of the ladder verdicts when the form was opened (None: unchecked).
     """
     service.require_recorder(case, actor)
+    require_stamp(Verdict.__tablename__, rule_verdicts(case, "ladder"), version)
     if case.category != 2:
         raise DomainError(_("阶梯电价核算只适用于专项监察二的案件。"))
     sector = ladder_sector(case)

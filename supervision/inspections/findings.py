@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..core.errors import DomainError
 from ..core.models import User
+from ..core.versions import require_stamp
 from ..extensions import db
 from ..reference import service as reference
 from .models import (
@@ -234,10 +235,16 @@ def checklist_of(case: InspectionCase) -> dict[str, ChecklistEntry]:
 
 
 def save_checklist(
-    case: InspectionCase, answers: Mapping[str, tuple[str | None, str]], *, actor: User
+    case: InspectionCase,
+    answers: Mapping[str, tuple[str | None, str]],
+    *,
+    actor: User,
+    version: str | None = None,
 ) -> None:
-    """Store the answers (check key → (result or None, note)); 不符合 needs a note."""
+    """Store the answers (check key → (result or None, note)); 不符合 needs a note.
+    ``version``: the ``stamp`` of the entries when the form was opened (None: unchecked)."""
     require_recorder(case, actor)
+    require_stamp(ChecklistEntry.__tablename__, checklist_of(case).values(), version)
     unknown = checks.unknown_items(answers)
     if unknown:
         raise DomainError(_l("未知的检查项：%(items)s", items="、".join(unknown)))

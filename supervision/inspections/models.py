@@ -189,6 +189,7 @@ class Verdict(_CasePart, db.Model):
 
     __tablename__ = "verdicts"
     __table_args__ = (UniqueConstraint("case_id", "rule", "subject"),)
+    __audit_exclude__ = frozenset({"version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(
@@ -221,9 +222,13 @@ class Verdict(_CasePart, db.Model):
     reason: Mapped[str] = mapped_column(Text, default="", info=label(_l("判定理由")))
     calculated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     calculated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Optimistic locking: the calculation forms carry the versions they were opened with.
+    version: Mapped[int] = mapped_column(default=1)
 
     case: Mapped[InspectionCase] = relationship(back_populates="verdicts")
     calculated_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def audit_label(self) -> str:
@@ -303,6 +308,7 @@ class ChecklistEntry(_CasePart, db.Model):
 
     __tablename__ = "checklist_entries"
     __table_args__ = (UniqueConstraint("case_id", "item"),)
+    __audit_exclude__ = frozenset({"version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(
@@ -314,8 +320,12 @@ class ChecklistEntry(_CasePart, db.Model):
         str_enum(CheckResult, 4), info=label(_l("检查结果"))
     )
     note: Mapped[str] = mapped_column(Text, default="", info=label(_l("情况说明")))
+    #: Optimistic locking: the checklist form carries the versions it was opened with.
+    version: Mapped[int] = mapped_column(default=1)
 
     case: Mapped[InspectionCase] = relationship(back_populates="checklist")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def audit_label(self) -> str:

@@ -20,6 +20,9 @@ NOTE_REQUIRED = _l("判定为“不符合”的，请填写情况说明。")
 class ChecklistForm(FlaskForm):
     """One result and one note per check (fields ``result_<key>`` and ``note_<key>``)."""
 
+    #: The entries' versions when the form was opened (optimistic locking).
+    version = HiddenField()
+
     def answers(self) -> dict[str, tuple[str | None, str]]:
         return {
             c.key: (self[f"result_{c.key}"].data or None, self[f"note_{c.key}"].data or "")

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..core.access import Permission, requires
 from ..core.errors import DomainError
 from ..core.forms import attach_error, run_service
+from ..core.versions import sent, stamp
 from ..extensions import db
 from . import bp, service
 from . import evidence as evidence_service
@@ -36,11 +37,14 @@ def checklist(case_id: int):
             entry = entries.get(check.key)
             initial[f"result_{check.key}"] = entry.result.value if entry and entry.result else None
             initial[f"note_{check.key}"] = entry.note if entry else ""
+        initial["version"] = stamp(entries.values())
         form = ChecklistForm(data=initial)
     if form.validate_on_submit():
 
         def save() -> bool:
-            finding_service.save_checklist(case, form.answers(), actor=current_user)
+            finding_service.save_checklist(
+                case, form.answers(), actor=current_user, version=sent(form.version)
+            )
             discard_form_draft(case, "checklist")
             return True
 

@@ -16,6 +16,7 @@ from ..core import access
 from ..core.errors import DomainError
 from ..core.models import Role, User
 from ..core.types import utcnow
+from ..core.versions import require_version
 from ..extensions import db
 from ..plans.models import SupervisionPlan
 from ..tasks.models import (
@@ -162,8 +163,7 @@ def update_visit(
     today: date,
 ) -> None:
     require_recorder(case, actor)
-    if version != case.version:
-        raise DomainError(_l("本案件已被他人修改，请刷新后重新填写。"))
+    require_version(case, version, _l("本案件已被他人修改，请刷新后重新填写。"))
     if visit_on is not None and visit_on > today:
         raise DomainError(_l("监察日期不能晚于今天。"), field="visit_on")
     case.method = ReviewMethod(method)
@@ -207,8 +207,7 @@ def change_status(
     """Move the case on; reopening a closed case is for its inspectors too."""
     if not (Role.INSPECTOR in actor.roles and is_assigned(case, actor)):
         raise DomainError(_l("只有承办本案件的监察人员可以办理。"))
-    if version != case.version:
-        raise DomainError(_l("本案件已被他人修改，请刷新后重试。"))
+    require_version(case, version, _l("本案件已被他人修改，请刷新后重试。"))
     try:
         wanted = CaseStatus(target)
     except ValueError:

@@ -113,7 +113,7 @@ def visit(case_id: int):
                 service.update_visit(
                     case,
                     actor=current_user,
-                    version=int(form.version.data or 0),
+                    version=int(form.version.data) if (form.version.data or "").isdigit() else 0,
                     method=form.method.data,
                     visit_on=form.visit_on.data,
                     participants=form.participants.data or "",

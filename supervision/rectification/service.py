@@ -16,6 +16,7 @@ from ..calendar.service import current_calendar
 from ..core.clock import local_date
 from ..core.errors import DomainError
 from ..core.models import User
+from ..core.versions import require_version
 from ..core.workdays import CalendarNotAvailable
 from ..extensions import db
 from ..inspections import service as case_service
@@ -50,8 +51,7 @@ from .permissions import may_issue, may_manage
 def _require(notice: RectificationNotice, user: User, version: int | None, **kw) -> None:
     if not may_manage(notice, user, **kw):
         raise DomainError(NOT_ALLOWED)
-    if version is not None and version != notice.version:
-        raise DomainError(CHANGED_MEANWHILE)
+    require_version(notice, version, CHANGED_MEANWHILE)
 
 
 def _step(notice: RectificationNotice, step: str) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from ..core import access
 from ..core.errors import DomainError
 from ..core.models import User
+from ..core.versions import changed
 from ..extensions import db
 from . import scoring
 from .models import (
@@ -265,7 +266,7 @@ def generate_report(
     elif report.submitted_at is not None:
         raise DomainError(ALREADY_SUBMITTED)
     elif version != report.version:
-        raise DomainError(CHANGED_MEANWHILE)
+        raise changed(report, CHANGED_MEANWHILE)
     content = snapshot(review, today=today)
     report.content = content
     report.formal_summary = formal_summary or default_formal_summary(review, actor)
@@ -310,7 +311,7 @@ def submit_report(
     """Hand the signed report to the convener: every sitting member must have signed it."""
     report = _open_report(review)
     if version != report.version:
-        raise DomainError(CHANGED_MEANWHILE)
+        raise changed(report, CHANGED_MEANWHILE)
     missing = unsigned(review, report)
     if missing:
         raise DomainError(
@@ -347,7 +348,7 @@ def decide(
     if review.status != ReviewStatus.REPORTED:
         raise DomainError(NOT_REPORTED)
     if version is not None and version != review.version:
-        raise DomainError(REVIEW_CHANGED)
+        raise changed(review, REVIEW_CHANGED)
     scored = {c.id: c for c in scoring.scored_candidates(review)}
     chosen = set(selected)
     if not chosen <= set(scored):

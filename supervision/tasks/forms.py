@@ -58,11 +58,15 @@ class FundsForm(FlaskForm):
     carried_over_planned = DecimalField(_l("本年安排使用结转结余（万元）"), [Optional()], places=2)
     funds_requested = DecimalField(_l("申请本年补助资金（万元）"), [Optional()], places=2)
     funds_report = TextAreaField(_l("前期补助资金使用报告"), [Optional(), Length(max=20000)])
+    #: The filing's version when the form was opened (optimistic locking).
+    version = HiddenField()
     submit = SubmitField(_l("保存资金情况"))
 
 
 class CommentForm(FlaskForm):
     comment = TextAreaField(_l("意见"), [Optional(), Length(max=5000)])
+    #: The filing's version as the reviewer saw it.
+    version = HiddenField()
     submit = SubmitField()
 
 

@@ -85,6 +85,12 @@ class CoverageReport:
         return not self.missing and not self.mismatched
 
 
+def covers(category: int, industry_id: int | None, enterprise_industry_id: int | None) -> bool:
+    """Whether a task counts for full coverage: category 一 for the enterprise's own industry
+    (the test ``coverage`` applies)."""
+    return category == 1 and industry_id is not None and industry_id == enterprise_industry_id
+
+
 def coverage(
     registry: Iterable[RegistryEntry],
     tasks: Iterable[FiledTask],
@@ -95,7 +101,11 @@ def coverage(
     category 一 for that industry, or carries a written reason; tasked industries match."""
     registry = list(registry)
     industry_of = {e.enterprise_id: e.industry_id for e in registry}
-    tasked = {(t.enterprise_id, t.industry_id) for t in tasks if t.category == 1}
+    tasked = {
+        t.enterprise_id
+        for t in tasks
+        if covers(t.category, t.industry_id, industry_of.get(t.enterprise_id))
+    }
     report = CoverageReport()
     for entry in registry:
         if entry.industry_id not in full_coverage_industries:
@@ -103,10 +113,7 @@ def coverage(
         if not entry.operating:
             report.stopped.append(entry.enterprise_id)
             continue
-        if (
-            entry.enterprise_id,
-            entry.industry_id,
-        ) not in tasked and entry.enterprise_id not in exempt:
+        if entry.enterprise_id not in tasked and entry.enterprise_id not in exempt:
             report.missing.append(entry.enterprise_id)
     for task in tasks:
         if task.category == 1 and industry_of.get(task.enterprise_id) != task.industry_id:

@@ -17,6 +17,7 @@ from ..calendar.service import current_calendar
 from ..core import access
 from ..core.errors import DomainError
 from ..core.models import Organisation, Role, User
+from ..core.versions import require_version
 from ..enterprises.models import Enterprise, ProductionStatus
 from ..extensions import db
 from ..industries.models import Industry
@@ -180,6 +181,17 @@ def add_task(
     )
     task.inspectors = list(inspectors)
     db.session.add(task)
+    if rules.covers(category, industry.id if industry else None, enterprise.industry_id):
+        # Tasked for its full-coverage industry after all: the written reason why it was
+        # not no longer applies (the coverage page would list it as "not tasked").
+        exemption = db.session.scalar(
+            select(CoverageExemption).where(
+                CoverageExemption.filing_id == filing.id,
+                CoverageExemption.enterprise_id == enterprise.id,
+            )
+        )
+        if exemption is not None:
+            db.session.delete(exemption)
     db.session.flush()
     return task
 
@@ -309,9 +321,12 @@ def update_funds(
     carried_over_planned: Decimal | None,
     funds_requested: Decimal | None,
     funds_report: str,
+    version: int | None = None,
 ) -> TaskFiling:
+    """Save the funds figures; ``version``: the filing's when the form was opened."""
     if filing.is_locked:
         raise _locked_error()
+    require_version(filing, version)
     problem = rules.funds_problem(
         balance=carried_over_balance, planned=carried_over_planned, requested=funds_requested
     )
@@ -471,10 +486,13 @@ def submit_filing(filing: TaskFiling, *, actor: User | None, now: datetime) -> F
     return event
 
 
-def return_filing(filing: TaskFiling, *, actor: User, now: datetime, comment: str) -> FilingEvent:
+def return_filing(
+    filing: TaskFiling, *, actor: User, now: datetime, comment: str, version: int | None = None
+) -> FilingEvent:
     """The ministry sends a submission back for correction, saying what to correct."""
     if filing.status != FilingStatus.SUBMITTED:
         raise DomainError(_l("只有已报送的任务申报可以退回。"))
+    require_version(filing, version)
     if not comment.strip():
         raise DomainError(_l("退回时请填写修改意见。"), field="comment")
     filing.status = FilingStatus.RETURNED
@@ -484,10 +502,12 @@ def return_filing(filing: TaskFiling, *, actor: User, now: datetime, comment: st
 
 
 def accept_filing(
-    filing: TaskFiling, *, actor: User, now: datetime, comment: str = ""
+    filing: TaskFiling, *, actor: User, now: datetime, comment: str = "", version: int | None = None
 ) -> FilingEvent:
+    """The ministry accepts a submission as shown to it (``version``: the filing's then)."""
     if filing.status != FilingStatus.SUBMITTED:
         raise DomainError(_l("只有已报送的任务申报可以接收。"))
+    require_version(filing, version)
     filing.status = FilingStatus.ACCEPTED
     event = _record(filing, "accepted", actor, now=now, comment=comment.strip())
     db.session.flush()

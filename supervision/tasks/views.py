@@ -14,6 +14,7 @@ from ..core.forms import as_choices, run_service
 from ..core.models import Organisation, OrgKind, Role, User, UserRole
 from ..core.tables import paginate
 from ..core.types import utcnow
+from ..core.versions import sent_number
 from ..enterprises import rules as enterprise_rules
 from ..enterprises.models import Enterprise
 from ..extensions import db
@@ -121,7 +122,7 @@ def filing(year: int, province_code: str):
         numerals=CATEGORY_NUMERALS,
         category=category,
         may_file=_may_file(filing),
-        comment_form=CommentForm(),
+        comment_form=CommentForm(version=str(filing.version)),
         button_form=ButtonForm(),
         deliverable=filing.plan.deliverable("task_filing"),
     )
@@ -305,6 +306,7 @@ def funds(year: int, province_code: str):
                     carried_over_planned=form.carried_over_planned.data,
                     funds_requested=form.funds_requested.data,
                     funds_report=form.funds_report.data or "",
+                    version=sent_number(form.version),
                 ),
             )
             if saved is not None:
@@ -342,7 +344,13 @@ def _workflow_step(year: int, province_code: str, step, done_message):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            step(filing, actor=current_user, now=utcnow(), comment=form.comment.data or "")
+            step(
+                filing,
+                actor=current_user,
+                now=utcnow(),
+                comment=form.comment.data or "",
+                version=sent_number(form.version),
+            )
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")

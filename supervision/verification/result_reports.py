@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..core import access
 from ..core.errors import DomainError
 from ..core.models import Organisation, OrgKind, User
+from ..core.versions import changed
 from ..extensions import db
 from .models import ReportStatus, VerificationCampaign, VerificationReport
 from .results import figures_of, local_date
@@ -85,7 +86,7 @@ def save_report(
         )
         db.session.add(report)
     elif version != report.version:
-        raise DomainError(CHANGED_MEANWHILE)
+        raise changed(report, CHANGED_MEANWHILE)
     _refuse(rules.edit_problem(report.status.value))
     report.summary, report.problems, report.suggestions = summary, problems, suggestions
     if submit:
@@ -114,7 +115,7 @@ def review_report(
     """The ministry accepts the submitted results, or returns them with what to change; a
     returned report is edited and submitted again by the unit."""
     if version != report.version:
-        raise DomainError(CHANGED_MEANWHILE)
+        raise changed(report, CHANGED_MEANWHILE)
     _refuse(rules.review_problem(report.status.value, accept, comment))
     report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     report.review_comment = comment

@@ -117,7 +117,8 @@ def test_an_edit_against_an_old_version_is_refused(world):
     db.session.commit()
     with pytest.raises(DomainError) as refused:
         pool.update_expert(expert, _data(), version=1, actor=world.ministry_officer, now=NOW)
-    assert str(refused.value) == str(CHANGED_MEANWHILE)
+    # The refusal says who changed the record last, and when (the audit log's last entry).
+    assert str(refused.value).startswith(str(CHANGED_MEANWHILE) + "（test fixture 于 ")
 
 
 def test_only_the_ministry_keeps_the_pool(world):

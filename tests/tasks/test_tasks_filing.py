@@ -115,6 +115,17 @@ def test_full_coverage_check_and_exemption(world, jiangsu):
     assert len(result.report.mismatched) == 1
 
 
+def test_tasking_an_explained_enterprise_withdraws_its_explanation(world, jiangsu):
+    filing, r = jiangsu
+    service.exempt_enterprise(filing, r["acid"], "2020年1月起停产检修")
+    add(filing, world, r["acid"], 5)  # not a full-coverage task: the reason still stands
+    assert [e.enterprise_id for e in service.exemptions_of(filing)] == [r["acid"].id]
+    add(filing, world, r["acid"], 1, "sulphuric_acid")
+    db.session.commit()
+    assert service.exemptions_of(filing) == []
+    assert service.coverage_check(filing).complete
+
+
 def test_funds_rule_and_workflow(world, jiangsu):
     filing, r = jiangsu
     add(filing, world, r["acid"], 1, "sulphuric_acid")
