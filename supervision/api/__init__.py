@@ -2,7 +2,10 @@
 
 from flask import Blueprint
 
+from . import converters
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.record_once(converters.register)  # recorded before the views' rules, which use it
 
 from . import auth, calc_views, case_views, models, views  # noqa: E402,F401
 

@@ -18,7 +18,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: ``<int:enterprise_id>`` → (converter, name).
 RULE_VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
-CONVERTER_TYPES = {"int": "integer", "float": "number"}
+CONVERTER_TYPES = {"int": "integer", "int32": "integer", "float": "number"}
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class Operation:
     beside: tuple[tuple[str, Output], ...] = ()
     status: int = 200
     media_type: str = "application/json"
-    #: Whether the operation may answer 409 (duplicate, stale version, filing locked); 401, 403,
-    #: 404 and 422 follow from the access rule, the path and the declared input.
+    #: Whether the operation may answer 409 (duplicate, stale version, filing locked); 400,
+    #: 401, 403, 404, 415 and 422 follow from the access rule, the path and the declared input.
     conflicts: bool = False
 
 
@@ -103,8 +103,11 @@ def _errors(op: Operation, *, public: bool, has_lookup: bool) -> dict:
     def add(status: int, description: str, schema: str = "Error") -> None:
         responses[str(status)] = {"description": description, "content": _json(_ref(schema))}
 
+    # Control characters in the query string are refused before any view (core.security):
+    # every operation may answer 400, one with a body also for JSON that does not parse.
+    unreadable = "，或请求体不是有效的 JSON" if op.body is not None else ""
+    add(400, f"请求无效：查询参数含控制字符{unreadable}")
     if op.body is not None:
-        add(400, "请求体不是有效的 JSON")
         add(415, "请求体不是 application/json")
     if not public:
         add(401, "缺少有效的访问令牌")
@@ -113,8 +116,8 @@ def _errors(op: Operation, *, public: bool, has_lookup: bool) -> dict:
         add(404, "记录不存在，或不在权限范围内")
     if op.conflicts:
         add(409, "与记录的当前状态冲突（重复、版本过期、已报送）")
-    if op.body is not None or op.query is not None:
-        add(422, "请求数据有误：errors 逐项说明", "ValidationError")
+    # Every operation checks its query string: an undeclared parameter is refused too.
+    add(422, "请求数据有误（含未声明的查询参数）：errors 逐项说明", "ValidationError")
     return responses
 
 

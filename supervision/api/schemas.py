@@ -74,7 +74,8 @@ class Field:
                 return _("不能超过 %(n)s 个字符。", n=self.max_length)
             if self.enum is not None and value not in self.enum:
                 return _("应为以下值之一：%(values)s。", values="、".join(self.enum))
-            if self.format == "date" and value and not _is_iso_date(value):
+            # A blank optional date means "none" (as on the forms); a required one is a date.
+            if self.format == "date" and (value or self.required) and not _is_iso_date(value):
                 return _("日期格式应为 YYYY-MM-DD。")
         if kind in ("integer", "number"):
             low = self.minimum if self.minimum is not None else -INT_MAX

@@ -16,6 +16,7 @@ from ..core.access import Permission, public, requires
 from ..core.errors import DomainError, json_error, json_response
 from ..core.models import OrgKind
 from ..core.types import utcnow
+from ..core.versions import changed
 from ..enterprises import service as enterprises
 from ..enterprises.models import Enterprise
 from ..extensions import csrf, db
@@ -31,8 +32,8 @@ from .schemas import ValidationFailed
 # token, so the API needs no CSRF token (and programs could not send one).
 csrf.exempt(bp)
 
-#: Path ids and years beyond a 32-bit column are no route (rather than a database error).
-INT = "int(max=2147483647)"
+#: Path ids and years: beyond a 32-bit column, a 404 (rather than a database error).
+INT = "int32"
 
 #: add_task's form field names → the API's member names.
 TASK_FIELDS = {"industry_id": "industry", "agency_id": "agency", "inspector_ids": "inspectors"}
@@ -233,8 +234,10 @@ def create_enterprise():
     return json_response(outputs.dump_enterprise(enterprise), 201, {"Location": location})
 
 
-def _stale() -> ApiError:
-    return ApiError(409, _("该企业信息已被他人修改，请重新读取后再修改。"))
+def _stale(enterprise: Enterprise) -> ApiError:
+    return ApiError(
+        409, str(changed(enterprise, _("该企业信息已被他人修改，请重新读取后再修改。")))
+    )
 
 
 @bp.patch(f"/enterprises/<{INT}:enterprise_id>")
@@ -252,7 +255,7 @@ def update_enterprise(enterprise_id: int):
     values = _body(partial=True)
     version = values.pop("version", None)
     if version is not None and version != enterprise.version:
-        raise _stale()
+        raise _stale(enterprise)
     data = _checked({**service.enterprise_values(enterprise), **values}, enterprise.province)
     try:
         enterprises.update_enterprise(enterprise, data, version=version)
@@ -262,10 +265,10 @@ def update_enterprise(enterprise_id: int):
         raise _duplicate(error) from None
     except DomainError:  # the version check inside the service
         db.session.rollback()
-        raise _stale() from None
+        raise _stale(enterprise) from None
     except (StaleDataError, IntegrityError):  # changed by someone else during this request
         db.session.rollback()
-        raise _stale() from None
+        raise _stale(enterprise) from None
     return json_response(outputs.dump_enterprise(enterprise))
 
 
@@ -459,4 +462,5 @@ def annexes(year: int):
 @operation("本文档（OpenAPI 3.1）")
 def openapi_document():
     """The OpenAPI document of this API (public: programs read it before holding a token)."""
+    _query()
     return json_response(build_document(current_app))

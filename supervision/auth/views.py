@@ -6,7 +6,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -16,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from limits import RateLimitItem
 from limits import parse as parse_limit
 
 from ..accounts import rules as account_rules
@@ -64,25 +64,45 @@ def _referrer_path() -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _account_key() -> str:
-    return "login:" + account_rules.normalise_username(request.form.get("username", ""))
+def _login_limits(username: str) -> list[tuple[RateLimitItem, str]]:
+    """The failed-login limits an attempt counts against: its account's and its address's."""
+    account = account_rules.normalise_username(username)
+    return [
+        (parse_limit(current_app.config["LOGIN_FAILURE_LIMIT"]), f"login:{account}"),
+        (
+            parse_limit(current_app.config["LOGIN_ADDRESS_LIMIT"]),
+            f"login-from:{request.remote_addr}",
+        ),
+    ]
 
 
-def _login_failed(response) -> bool:
-    return bool(g.get("login_failed"))
+def _count_attempt(username: str) -> list[tuple[RateLimitItem, str]]:
+    """Count a login attempt against its limits before its password is checked (429 when one
+    is used up), and return what was counted.
+
+    The count is one atomic increment in the limiter's store (memory, or Redis shared by
+    every worker). Counting only after a failure, as ``deduct_when`` does, would let a burst
+    of parallel guesses all pass the check before the first of them is counted.
+    """
+    counted: list[tuple[RateLimitItem, str]] = []
+    if not limiter.enabled:
+        return counted
+    for limit, key in _login_limits(username):
+        counted.append((limit, key))
+        if not limiter.limiter.hit(limit, key):
+            _uncount(counted)  # a refused attempt is not a failed login
+            abort(429)
+    return counted
+
+
+def _uncount(counted: list[tuple[RateLimitItem, str]]) -> None:
+    """Give an attempt's counts back: only failed logins use up a limit."""
+    for limit, key in counted:
+        limiter.limiter.storage.incr(limit.key_for(key), limit.get_expiry(), amount=-1)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], methods=["POST"], deduct_when=_login_failed
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -90,11 +110,12 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        counted = _count_attempt(form.username.data)
         user = accounts.authenticate(form.username.data, form.password.data, now=utcnow())
         if user is None:
-            g.login_failed = True
             form.form_errors.append(_("用户名或密码不正确，或账号已停用。"))
         else:
+            _uncount(counted)
             db.session.commit()
             session.clear()  # a fresh session on login: no fixation
             login_user(user)

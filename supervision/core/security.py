@@ -33,7 +33,8 @@ def set_security_headers(response):
 
 def reject_control_characters():
     """NUL and other C0 control characters (but tab and line breaks) are never legitimate
-    text; PostgreSQL refuses NUL outright. Refuse such input before any view sees it."""
+    text; PostgreSQL refuses NUL outright. Refuse such input before any view sees it (400,
+    in JSON under the API, which documents it for every operation)."""
     for values in (request.args, request.form):
         for value in values.values():
             if any(ord(c) < 32 and c not in "\t\r\n" for c in value):
