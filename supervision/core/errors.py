@@ -2,7 +2,7 @@
 
 import json
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -98,9 +98,17 @@ def init_app(app) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return _page(
-            405, _("不支持的操作"), _("此页面不支持该请求方式。"), _("该地址不支持此请求方式。")
+        response = make_response(
+            _page(
+                405,
+                _("不支持的操作"),
+                _("此页面不支持该请求方式。"),
+                _("该地址不支持此请求方式。"),
+            )
         )
+        if getattr(error, "valid_methods", None):  # RFC 9110: a 405 names the methods it allows
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(409)
     def conflict(error):

@@ -184,5 +184,8 @@ def test_errors_under_the_api_are_json(app, world: World):
     assert unknown.status_code == 404 and unknown.json["status"] == 404
     wrong_method = client.open("PUT", "/api/v1/enterprises")
     assert wrong_method.status_code == 405 and wrong_method.json["status"] == 405
+    assert set(wrong_method.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    page = client.open("PUT", "/")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"].split(", ")
     control = client.get("/api/v1/enterprises?q=a%00b")
     assert control.status_code == 400 and control.mimetype == "application/json"
