@@ -8,7 +8,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
+from reminders.smtp_support import start_smtp
 from sqlalchemy import select
 
 from conftest import org_by_code
@@ -60,25 +59,10 @@ class SlowServer:
             return len(self.received)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def slow_server():
     handler = SlowServer()
-    for _attempt in range(5):  # the free port may be taken between probing and binding
-        handler.port = _free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
-        try:
-            controller.start()
-        except (OSError, RuntimeError):
-            continue
-        break
-    else:
-        pytest.fail("could not start the test SMTP server")
+    controller = start_smtp(handler)
     yield handler
     controller.stop()
 

@@ -65,20 +65,24 @@ class SmtpServer:
         return taken
 
 
-@pytest.fixture
-def smtp_server(app, monkeypatch):
-    """A running SMTP server, with the app's SMTP_* settings pointing at it."""
-    server = SmtpServer()
+def start_smtp(handler) -> Controller:
+    """An aiosmtpd server for ``handler`` on 127.0.0.1 and a free port (``handler.port``)."""
     for _attempt in range(5):  # the free port may be taken between probing and binding
-        server.port = free_port()
-        controller = Controller(server, hostname="127.0.0.1", port=server.port)
+        handler.port = free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
         try:
             controller.start()
         except (OSError, RuntimeError):
             continue
-        break
-    else:
-        pytest.fail("could not start the test SMTP server")
+        return controller
+    pytest.fail("could not start the test SMTP server")
+
+
+@pytest.fixture
+def smtp_server(app, monkeypatch):
+    """A running SMTP server, with the app's SMTP_* settings pointing at it."""
+    server = SmtpServer()
+    controller = start_smtp(server)
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
     monkeypatch.setitem(app.config, "SMTP_TIMEOUT", 5)
