@@ -162,10 +162,22 @@ class ProductForm(FlaskForm):
 
 
 class LineForm(Form):
-    """One 附表2 line of the grid; a wholly blank line is ignored."""
+    """One 附表2 line of the grid; a wholly blank line is ignored.
 
-    brand = StringField(_l("品牌"), [Optional(), Length(max=60)], filters=[strip])
-    model = StringField(_l("规格型号"), [Optional(), Length(max=80)], filters=[strip])
+    A plain ``Form`` (a row of the grid) has no translations of WTForms' own messages:
+    every validator here names its message.
+    """
+
+    brand = StringField(
+        _l("品牌"),
+        [Optional(), Length(max=60, message=_l("不能超过 %(n)s 个字。", n=60))],
+        filters=[strip],
+    )
+    model = StringField(
+        _l("规格型号"),
+        [Optional(), Length(max=80, message=_l("不能超过 %(n)s 个字。", n=80))],
+        filters=[strip],
+    )
     standard_yuan = DecimalText(_l("补贴标准（元/台）"), [Optional(), _non_negative(NOT_A_NUMBER)])
     opening_stock = CountText(_l("月初库存（台）"))
     closing_stock = CountText(_l("月末库存（台）"))
