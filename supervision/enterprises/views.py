@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import service as audit_service
-from ..core import access
+from ..core import access, versions
 from ..core.access import Permission, requires
 from ..core.errors import DomainError
 from ..core.forms import as_choices, attach_error
@@ -225,7 +225,7 @@ def edit(enterprise_id: int):
     if form.validate_on_submit():
         data = _checked(form, enterprise.province)
         if data is not None:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = versions.sent_number(form.version)
             saved, duplicate_id = _save(
                 form, lambda: service.update_enterprise(enterprise, data, version=version)
             )

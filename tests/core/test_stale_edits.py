@@ -163,6 +163,19 @@ def test_enterprise_edit(app, world: World, officer2):
     assert (kept.name, kept.address or "") == ("甲改的名称", "")
 
 
+def test_an_unreadable_version_is_refused_not_ignored(app, world: World):
+    """A form whose version was tampered with is not saved as if it carried none."""
+    enterprise = world.a_enterprise
+    before = enterprise.name
+    url = f"/enterprises/{enterprise.id}/edit"
+    form = open_form(browser(app, world.a_officer), url)
+    refused = form.submit(name="篡改版本号", version="abc")
+    assert refused.status_code != 302
+    assert "该企业信息已被他人修改" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Enterprise, enterprise.id).name == before
+
+
 def test_case_visit(app, casework: Casework):
     world = casework.world
     case = casework.open(4)
