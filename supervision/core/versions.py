@@ -63,6 +63,15 @@ def sent_number(field) -> int | None:
     return int(raw) if raw.strip().isdigit() else 0
 
 
+def parse(raw: str | None) -> int | None:
+    """A version a form sent as text: None when it sent none (blank: a new record's form),
+    0 (never current, so the step is refused as stale) when it is not a number."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else 0
+
+
 def changed_message(table: str, keys: Iterable[str], message=CHANGED_MEANWHILE) -> str:
     """``message`` followed by who changed the records ``keys`` of ``table`` last, and when;
     ``message`` alone when the audit log does not say."""

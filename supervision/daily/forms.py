@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..core import versions
 from ..core.forms import OPTIONAL_TEXT, MultiCheckboxField, as_choices, strip
 from .models import STRATIFICATION_LABELS, Stratification
 
@@ -28,7 +29,7 @@ CENT = Decimal("0.01")
 
 
 def version_number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return versions.parse(value)
 
 
 class DrawForm(FlaskForm):

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core import versions
 from ..core.forms import OPTIONAL_TEXT, as_choices, strip
 from . import rules
 from .service import MAX_PROVIDER
@@ -46,8 +47,7 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     def version_number(self) -> int | None:
-        raw = self.version.data or ""
-        return int(raw) if raw.isdigit() else None
+        return versions.parse(self.version.data)
 
 
 class SuggestionForm(FlaskForm):

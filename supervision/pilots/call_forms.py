@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core import versions
 from ..core.forms import OPTIONAL_TEXT, MultiCheckboxField, as_choices, strip
 from ..reviews.setup import ReviewData, lines
 from .announcing import COMMITMENT_LATE
@@ -56,7 +57,7 @@ def _text(label, max_length: int, *, required_message=None, description=None) ->
 
 
 def version_number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return versions.parse(value)
 
 
 DOCUMENT_CHOICES = [(k.value, label) for k, label in DOCUMENT_KIND_LABELS.items()]

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
+from ..core import versions
 from ..core.forms import MultiCheckboxField, as_choices, strip
 from ..verification.rules.records import parse_money
 from .packs import MATERIALS
@@ -49,8 +50,7 @@ class VersionedForm(FlaskForm):
 
     @property
     def version_number(self) -> int | None:
-        text = self.version.data or ""
-        return int(text) if str(text).isdigit() else None
+        return versions.parse(self.version.data)
 
 
 class OutletForm(FlaskForm):

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..core import access
+from ..core import access, versions
 from ..core.access import Permission, requires
 from ..core.errors import DomainError
 from ..core.forms import attach_error
@@ -27,8 +27,7 @@ from .views import notice_or_404, render_detail
 
 
 def _version(form) -> int | None:
-    raw = form.version.data or ""
-    return int(raw) if raw.isdigit() else None
+    return versions.parse(form.version.data)
 
 
 def _uploads(form) -> list[Upload]:

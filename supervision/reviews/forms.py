@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from ..core import versions
 from ..core.forms import OPTIONAL_TEXT, as_choices, strip
 from .models import (
     RELATION_LABELS,
@@ -30,7 +31,7 @@ from .setup import CandidateData, ReviewData, lines
 
 
 def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return versions.parse(value)
 
 
 def _upper(value):

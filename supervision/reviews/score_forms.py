@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
+from ..core import versions
 from ..core.forms import MultiCheckboxField, as_choices, strip
 
 TEXT_LIMIT = 20000
@@ -110,5 +111,4 @@ def decision_form(ranked, **kwargs) -> DecisionForm:
 
 
 def form_version(form) -> int | None:
-    raw = form.version.data or ""
-    return int(raw) if raw.isdigit() else None
+    return versions.parse(form.version.data)

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from ..core import versions
 from .models import TEXT_SECTIONS
 from .service import MAX_TEXT
 
@@ -48,8 +49,7 @@ class SummaryForm(FlaskForm):
     submit = SubmitField(_l("保存"))
 
     def version_number(self) -> int | None:
-        text = self.version.data or ""
-        return int(text) if str(text).isdigit() else None
+        return versions.parse(self.version.data)
 
     def values(self) -> dict:
         return {

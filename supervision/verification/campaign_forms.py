@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core import versions
 from ..core.forms import OPTIONAL_TEXT, MultiCheckboxField, as_choices, strip
 from .campaigns import CAMPAIGN_PROBLEMS, CampaignData
 from .models import TARGET_LABELS
@@ -33,7 +34,7 @@ def _date(label, description=None) -> DateField:
 
 
 def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return versions.parse(value)
 
 
 class CampaignForm(FlaskForm):

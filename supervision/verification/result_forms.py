@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from ..core import versions
 from ..core.forms import as_choices, strip
 
 TEXT_LIMIT = 20000
@@ -52,5 +53,4 @@ class ReviewForm(FlaskForm):
 
 
 def form_version(form) -> int | None:
-    raw = form.version.data or ""
-    return int(raw) if raw.isdigit() else None
+    return versions.parse(form.version.data)

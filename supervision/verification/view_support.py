@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flask import flash, request
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..core import versions
 from ..core.errors import DomainError
 from ..core.versions import CHANGED_MEANWHILE
 from ..extensions import db
@@ -15,9 +16,9 @@ from ..extensions import db
 def commit_versioned(step: Callable[[int | None], object]) -> bool:
     """Run ``step(version)`` with the version the form was rendered with and commit; a rule
     refusing it or someone's change meanwhile is flashed and nothing is written."""
-    version = request.form.get("version", "")
+    version = versions.parse(request.form.get("version"))
     try:
-        step(int(version) if version.isdigit() else None)
+        step(version)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from conftest import World, login
-from supervision.core import audit
+from supervision.core import audit, versions
 from supervision.core.errors import DomainError
 from supervision.core.models import AuditEntry, Role
 from supervision.core.versions import require_stamp, require_version, stamp
@@ -174,6 +174,25 @@ def test_an_unreadable_version_is_refused_not_ignored(app, world: World):
     assert "该企业信息已被他人修改" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Enterprise, enterprise.id).name == before
+
+
+@pytest.mark.parametrize(
+    ("sent", "version"),
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("7", 7),
+        (" 7 ", 7),
+        ("abc", 0),
+        ("-1", 0),
+        ("1.5", 0),
+    ],
+)
+def test_a_sent_version_is_read_once_for_every_form(sent, version):
+    """Blank: the form had none (a new record's); anything else not a number is never current,
+    so the step is refused as stale rather than saved unchecked."""
+    assert versions.parse(sent) == version
 
 
 def test_case_visit(app, casework: Casework):
