@@ -5,6 +5,7 @@ import json
 from flask import current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest
 
@@ -142,6 +143,18 @@ def init_app(app) -> None:
         from .versions import CHANGED_MEANWHILE
 
         db.session.rollback()
+        return _page(409, _("操作冲突"), str(CHANGED_MEANWHILE))
+
+    @app.errorhandler(IntegrityError)
+    def saved_meanwhile(error: IntegrityError):
+        # Two people adding the same record at the same moment (a month's reading, a checklist
+        # line): both passed the form's checks, the table's unique key let only the first in.
+        # Anything else reaching here is a missing check: logged, and still nothing is written.
+        from ..extensions import db
+        from .versions import CHANGED_MEANWHILE
+
+        db.session.rollback()
+        current_app.logger.warning("refused by the database: %s", error.orig)
         return _page(409, _("操作冲突"), str(CHANGED_MEANWHILE))
 
     @app.errorhandler(CalendarNotAvailable)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from conftest import World, login
 from supervision.core import audit, versions
 from supervision.core.errors import DomainError
 from supervision.core.models import AuditEntry, Role
-from supervision.core.versions import require_stamp, require_version, stamp
+from supervision.core.versions import CHANGED_MEANWHILE, require_stamp, require_version, stamp
 from supervision.datacentres.models import DataCentre, MonthlyReading
 from supervision.enterprises.models import Enterprise
 from supervision.extensions import db
@@ -334,3 +334,39 @@ def test_a_group_stamp_notices_changes_additions_and_removals(app, casework: Cas
     with pytest.raises(DomainError, match=f"（{world.a_inspector.full_name} 于 "):
         require_stamp("checklist_entries", [again], "")
     require_stamp("checklist_entries", [again], None)
+
+
+def test_two_first_saves_at_once_are_a_conflict_not_a_server_error(
+    app, world: World, officer2, centre: DataCentre, monkeypatch
+):
+    """Both forms pass their checks before either commits, and both add January: the table's
+    unique key lets one in and the other is told the record changed meanwhile (409), with
+    nothing of his written. The race is staged by having the second save add its January
+    beside the first's, as it would have had it read the year before the first committed."""
+    from supervision.datacentres import service as datacentres
+
+    url = f"/data-centres/{centre.id}/readings/2020"
+    first = open_form(browser(app, world.a_officer), url)
+    second = open_form(browser(app, officer2), url)
+    assert first.submit(total_1="1500000", it_1="1000000").status_code == 302
+
+    def save_year_unaware_of_the_first(data_centre, year, values, **_ignored):
+        db.session.add(
+            MonthlyReading(
+                data_centre_id=data_centre.id,
+                month=date(year, 1, 1),
+                total_kwh=Decimal(9),
+                it_kwh=Decimal(8),
+            )
+        )
+        db.session.flush()
+
+    monkeypatch.setattr(datacentres, "save_year", save_year_unaware_of_the_first)
+    refused = second.submit(total_1="9", it_1="8")
+    assert refused.status_code == 409
+    assert str(CHANGED_MEANWHILE) in refused.get_data(as_text=True)
+    db.session.expire_all()
+    readings = db.session.scalars(
+        select(MonthlyReading).where(MonthlyReading.data_centre_id == centre.id)
+    ).all()
+    assert [(r.month.month, r.total_kwh) for r in readings] == [(1, Decimal("1500000.00"))]
