@@ -13,6 +13,8 @@ over this file.
 """
 
 import os
+import subprocess
+import sys
 import threading
 
 from gunicorn.workers.sync import SyncWorker
@@ -123,6 +125,19 @@ max_requests = 0
 #:   once per worker.
 #: Preloading would save little memory (reference counts write to the shared pages anyway).
 preload_app = False
+
+
+def on_starting(server) -> None:
+    """Before any worker starts, check once that the application loads and its database
+    answers: one clear line (supervision/wsgi.py's) and gunicorn's "application failed to load"
+    exit code, instead of every worker failing in turn (and gunicorn's own traceback when two
+    fail at once). In a child process, so that the master imports none of the application and
+    a reload (SIGHUP) still loads new code."""
+    module = (getattr(server.app, "app_uri", None) or wsgi_app).partition(":")[0]
+    check = subprocess.run([sys.executable, "-c", f"import {module}"], check=False)  # noqa: S603
+    if check.returncode != 0:
+        raise SystemExit(check.returncode if check.returncode > 0 else 1)
+
 
 #: The runtime control socket (gunicornc) is not used: systemctl sends the signals.
 control_socket_disable = True
